@@ -1,0 +1,121 @@
+#include "backend/local_backend.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+
+#include "backend/local_process.h"
+#include "backend/spawn.h"
+
+namespace airlock::backend {
+namespace {
+
+constexpr char kDefaultPath[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr char kDefaultTerm[] = "xterm-256color";
+
+std::string helperBesideSelf() {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "airlock-enter";
+  self[n] = '\0';
+  return (std::filesystem::path(self).parent_path() / "airlock-enter").string();
+}
+
+}  // namespace
+
+LocalBackend::LocalBackend(uv_loop_t* loop, ChildReaper& reaper, const config::Config& config)
+    : loop_(loop),
+      reaper_(reaper),
+      killer_(loop, config.limits.kill_grace_ms),
+      exit_drain_ms_(config.limits.exit_drain_ms),
+      enter_helper_(config.enter_helper.empty() ? helperBesideSelf() : config.enter_helper) {
+  if (passwd* pw = getpwuid(geteuid())) daemon_user_ = pw->pw_name;
+  for (const auto& target : config.targets) targets_[target.id] = target;
+}
+
+Result<TargetInfo> LocalBackend::resolveTarget(const std::string& target) {
+  if (target == "host") return TargetInfo{"host", "", {}, daemon_user_};
+  auto it = targets_.find(target);
+  if (it == targets_.end()) return Error{"unknown target '" + target + "'"};
+  const auto& t = it->second;
+  return TargetInfo{t.id, t.app_id, t.labels, t.user.empty() ? daemon_user_ : t.user};
+}
+
+Result<LocalBackend::Account> LocalBackend::lookupAccount(const std::string& user) const {
+  // getpwnam_r may read /etc/passwd (or NSS); it is local and small.
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
+    return Error{"no such user '" + user + "' on this host"};
+  }
+  return Account{pw.pw_name, pw.pw_dir, pw.pw_shell};
+}
+
+std::vector<std::string> LocalBackend::buildEnv(const SessionSpec& spec,
+                                                const Account& account) const {
+  std::map<std::string, std::string> env = {
+      {"PATH", kDefaultPath}, {"HOME", account.home},   {"USER", account.name},
+      {"LOGNAME", account.name}, {"SHELL", account.shell}, {"AIRLOCK_TARGET", spec.target},
+  };
+  if (spec.tty) env["TERM"] = kDefaultTerm;
+  for (const auto& [name, value] : spec.env) env[name] = value;
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+  return out;
+}
+
+Result<std::unique_ptr<Process>> LocalBackend::start(const SessionSpec& spec,
+                                                     ProcessObserver& observer) {
+  auto target = resolveTarget(spec.target);
+  if (!target) return target.error();
+  const config::TargetConfig* declared = nullptr;
+  if (auto it = targets_.find(spec.target); it != targets_.end()) declared = &it->second;
+
+  std::string user = spec.user.empty() ? target->user : spec.user;
+  bool joins_process = declared != nullptr && declared->pid.has_value();
+  bool changes_user = !user.empty() && user != daemon_user_;
+
+  SpawnRequest request;
+  request.tty = spec.tty;
+  request.rows = spec.rows;
+  request.cols = spec.cols;
+  std::string cwd = !spec.cwd.empty() ? spec.cwd : (declared ? declared->cwd : std::string());
+
+  if (joins_process || changes_user) {
+    // The helper resolves the account, HOME and PATH inside the target.
+    request.path = enter_helper_;
+    request.argv = {"airlock-enter"};
+    if (joins_process) request.argv.insert(request.argv.end(), {"--pid", std::to_string(*declared->pid)});
+    if (!user.empty()) request.argv.insert(request.argv.end(), {"--user", user});
+    if (!cwd.empty()) request.argv.insert(request.argv.end(), {"--cwd", cwd});
+    request.argv.push_back("--");
+    request.argv.insert(request.argv.end(), spec.argv.begin(), spec.argv.end());
+    request.env = buildEnv(spec, Account{user, "/", "/bin/sh"});
+  } else {
+    auto account = lookupAccount(user);
+    if (!account) return account.error();
+    request.env = buildEnv(spec, *account);
+    std::string path_var = kDefaultPath;
+    if (auto it = spec.env.find("PATH"); it != spec.env.end()) path_var = it->second;
+    auto path = findExecutable(spec.argv[0], path_var);
+    if (!path) return path.error();
+    request.path = *path;
+    request.argv = spec.argv;
+    request.cwd = !cwd.empty() ? cwd
+                  : std::filesystem::is_directory(account->home) ? account->home
+                                                                 : std::string("/");
+  }
+
+  auto spawned = spawnProcess(request);
+  if (!spawned) return spawned.error();
+  auto process =
+      std::make_unique<LocalProcess>(loop_, reaper_, killer_, observer, exit_drain_ms_);
+  process->attach(*spawned, spec.tty);
+  return std::unique_ptr<Process>(std::move(process));
+}
+
+}  // namespace airlock::backend

@@ -1,0 +1,217 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <set>
+#include <string_view>
+
+namespace airlock::config {
+namespace {
+
+Error keyError(std::string_view key, std::string_view what) {
+  return Error{"config key '" + std::string(key) + "': " + std::string(what)};
+}
+
+Result<void> rejectUnknown(const toml::table& table, std::string_view section,
+                           const std::set<std::string_view>& known) {
+  for (const auto& [key, value] : table) {
+    if (!known.contains(key.str())) {
+      std::string full = section.empty() ? std::string(key.str())
+                                         : std::string(section) + "." + std::string(key.str());
+      return keyError(full, "unknown key");
+    }
+  }
+  return {};
+}
+
+template <typename T>
+Result<void> readUnsigned(const toml::table& table, std::string_view section, std::string_view key,
+                          T& out, int64_t min_value = 0) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return {};
+  std::string full = std::string(section) + "." + std::string(key);
+  auto value = node->value<int64_t>();
+  if (!node->is_integer() || !value) return keyError(full, "must be an integer");
+  if (*value < min_value || static_cast<uint64_t>(*value) > std::numeric_limits<T>::max()) {
+    return keyError(full, "out of range");
+  }
+  out = static_cast<T>(*value);
+  return {};
+}
+
+Result<void> readString(const toml::table& table, std::string_view section, std::string_view key,
+                        std::string& out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return {};
+  if (!node->is_string()) {
+    return keyError(section.empty() ? key : std::string(section) + "." + std::string(key),
+                    "must be a string");
+  }
+  out = *node->value<std::string>();
+  return {};
+}
+
+Result<void> readServer(const toml::table& t, Config& config) {
+  if (auto r = rejectUnknown(t, "server", {"listen", "insecure_no_auth", "log_level",
+                                           "enter_helper"});
+      !r) {
+    return r;
+  }
+  std::string listen;
+  if (auto r = readString(t, "server", "listen", listen); !r) return r;
+  if (!listen.empty()) {
+    auto hp = parseHostPort(listen);
+    if (!hp) return keyError("server.listen", hp.error().message);
+    config.listen_host = hp->host;
+    config.listen_port = hp->port;
+  }
+  if (const toml::node* node = t.get("insecure_no_auth")) {
+    if (!node->is_boolean()) return keyError("server.insecure_no_auth", "must be true or false");
+    config.insecure_no_auth = *node->value<bool>();
+  }
+  if (auto r = readString(t, "server", "log_level", config.log_level); !r) return r;
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  if (!kLevels.contains(config.log_level)) {
+    return keyError("server.log_level", "must be one of trace, debug, info, warn, error");
+  }
+  return readString(t, "server", "enter_helper", config.enter_helper);
+}
+
+Result<void> readLimits(const toml::table& t, Limits& l) {
+  if (auto r = rejectUnknown(t, "limits",
+                             {"max_frame_bytes", "max_channels_per_connection",
+                              "max_sessions_per_user", "session_buffer_bytes", "default_window",
+                              "max_window", "stdin_window", "write_slice_bytes",
+                              "max_control_queue_bytes", "kill_grace_ms", "exit_drain_ms",
+                              "shutdown_timeout_ms"});
+      !r) {
+    return r;
+  }
+  Result<void> results[] = {
+      readUnsigned(t, "limits", "max_frame_bytes", l.max_frame_bytes, 1024),
+      readUnsigned(t, "limits", "max_channels_per_connection", l.max_channels_per_connection, 1),
+      readUnsigned(t, "limits", "max_sessions_per_user", l.max_sessions_per_user, 1),
+      readUnsigned(t, "limits", "session_buffer_bytes", l.session_buffer_bytes, 4096),
+      readUnsigned(t, "limits", "default_window", l.default_window, 1),
+      readUnsigned(t, "limits", "max_window", l.max_window, 1),
+      readUnsigned(t, "limits", "stdin_window", l.stdin_window, 1),
+      readUnsigned(t, "limits", "write_slice_bytes", l.write_slice_bytes, 512),
+      readUnsigned(t, "limits", "max_control_queue_bytes", l.max_control_queue_bytes, 4096),
+      readUnsigned(t, "limits", "kill_grace_ms", l.kill_grace_ms),
+      readUnsigned(t, "limits", "exit_drain_ms", l.exit_drain_ms),
+      readUnsigned(t, "limits", "shutdown_timeout_ms", l.shutdown_timeout_ms),
+  };
+  for (auto& r : results) {
+    if (!r) return r;
+  }
+  if (l.write_slice_bytes + 16 > l.max_frame_bytes) {
+    return keyError("limits.write_slice_bytes", "must be smaller than limits.max_frame_bytes");
+  }
+  return {};
+}
+
+Result<TargetConfig> readTarget(const toml::table& t, size_t index) {
+  std::string section = "target[" + std::to_string(index) + "]";
+  if (auto r = rejectUnknown(t, section, {"id", "app_id", "labels", "user", "pid", "cwd"}); !r) {
+    return r.error();
+  }
+  TargetConfig target;
+  Result<void> results[] = {readString(t, section, "id", target.id),
+                            readString(t, section, "app_id", target.app_id),
+                            readString(t, section, "user", target.user),
+                            readString(t, section, "cwd", target.cwd)};
+  for (auto& r : results) {
+    if (!r) return r.error();
+  }
+  if (target.id.empty()) return keyError(section + ".id", "is required");
+  if (const toml::node* node = t.get("pid")) {
+    auto pid = node->value<int64_t>();
+    if (!node->is_integer() || !pid || *pid <= 0 || *pid > 4194304) {
+      return keyError(section + ".pid", "must be a process id");
+    }
+    target.pid = static_cast<int>(*pid);
+  }
+  if (const toml::node* node = t.get("labels")) {
+    const toml::table* labels = node->as_table();
+    if (labels == nullptr) return keyError(section + ".labels", "must be a table");
+    for (const auto& [key, value] : *labels) {
+      if (!value.is_string()) {
+        return keyError(section + ".labels." + std::string(key.str()), "must be a string");
+      }
+      target.labels[std::string(key.str())] = *value.value<std::string>();
+    }
+  }
+  return target;
+}
+
+Result<void> readTargets(const toml::node& node, Config& config) {
+  const toml::array* targets = node.as_array();
+  if (targets == nullptr) return keyError("target", "must be an array of tables ([[target]])");
+  std::set<std::string> ids = {"host"};
+  for (size_t i = 0; i < targets->size(); ++i) {
+    const toml::table* t = (*targets)[i].as_table();
+    if (t == nullptr) return keyError("target", "must be an array of tables ([[target]])");
+    auto target = readTarget(*t, i);
+    if (!target) return target.error();
+    if (!ids.insert(target->id).second) {
+      return keyError("target[" + std::to_string(i) + "].id",
+                      "'" + target->id + "' is already defined");
+    }
+    config.targets.push_back(std::move(*target));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<HostPort> parseHostPort(const std::string& text) {
+  std::string host;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return Error{"'" + text + "' is not [IPV6]:PORT"};
+    }
+    host = text.substr(1, close - 1);
+    port_text = std::string_view(text).substr(close + 2);
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return Error{"'" + text + "' is not HOST:PORT"};
+    host = text.substr(0, colon);
+    port_text = std::string_view(text).substr(colon + 1);
+  }
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+    return Error{"'" + std::string(port_text) + "' is not a port number (0-65535)"};
+  }
+  return HostPort{host, static_cast<uint16_t>(port)};
+}
+
+Result<Config> loadConfigFile(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Error{path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                 ": " + std::string(e.description())};
+  }
+  Config config;
+  if (auto r = rejectUnknown(root, "", {"server", "limits", "target"}); !r) return r.error();
+  if (const toml::node* node = root.get("server")) {
+    if (!node->is_table()) return keyError("server", "must be a table");
+    if (auto r = readServer(*node->as_table(), config); !r) return r.error();
+  }
+  if (const toml::node* node = root.get("limits")) {
+    if (!node->is_table()) return keyError("limits", "must be a table");
+    if (auto r = readLimits(*node->as_table(), config.limits); !r) return r.error();
+  }
+  if (const toml::node* node = root.get("target")) {
+    if (auto r = readTargets(*node, config); !r) return r.error();
+  }
+  return config;
+}
+
+}  // namespace airlock::config

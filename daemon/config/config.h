@@ -1,0 +1,63 @@
+// Config: everything airlockd can be told, with its defaults. Read from one
+// TOML file (`--config FILE`); flags override it. Plain values, no behaviour.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "airlock/result.h"
+
+namespace airlock::config {
+
+// Every bound in the daemon, in one place. Each has a policy for when it is
+// reached (see proto/PROTOCOL.md "Limits and errors").
+struct Limits {
+  size_t max_frame_bytes = 1 << 20;
+  uint32_t max_channels_per_connection = 256;
+  uint32_t max_sessions_per_user = 256;
+  size_t session_buffer_bytes = 256 * 1024;  // Output buffered per stream per session.
+  size_t default_window = 1 << 20;           // Output credit when OPEN asks for 0.
+  size_t max_window = 64 << 20;
+  size_t stdin_window = 64 * 1024;           // Input queued per session.
+  size_t write_slice_bytes = 16 * 1024;      // Largest data frame; fairness unit.
+  size_t max_control_queue_bytes = 1 << 20;  // Per connection; beyond it the peer is cut off.
+  uint32_t kill_grace_ms = 2000;             // SIGHUP -> SIGKILL.
+  uint32_t exit_drain_ms = 1000;             // Wait for output EOF after the process exited.
+  uint32_t shutdown_timeout_ms = 5000;
+};
+
+// A session target declared in the config (the local backend's "tasks").
+struct TargetConfig {
+  std::string id;
+  std::string app_id;
+  std::map<std::string, std::string> labels;
+  std::string user;                // Empty: the daemon's own user.
+  std::optional<int> pid;          // Join this process's namespaces, root and cwd.
+  std::string cwd;
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 7122;
+  bool insecure_no_auth = false;
+  std::string log_level = "info";
+  std::string enter_helper;        // Path of airlock-enter; empty = beside airlockd.
+  Limits limits;
+  std::vector<TargetConfig> targets;
+};
+
+// Parses a TOML file; unknown keys and bad values are errors naming the key.
+Result<Config> loadConfigFile(const std::string& path);
+
+struct HostPort {
+  std::string host;
+  uint16_t port;
+};
+// "127.0.0.1:7122", "[::1]:0", "localhost:80".
+Result<HostPort> parseHostPort(const std::string& text);
+
+}  // namespace airlock::config

@@ -1,0 +1,89 @@
+// airlockd: flags and config -> Daemon -> run -> exit code. Wiring only.
+#include <uv.h>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "config/config.h"
+#include "daemon.h"
+
+namespace {
+
+struct Flags {
+  std::string config_file;
+  std::string listen;
+  std::string log_level;
+  bool insecure_no_auth = false;
+};
+
+airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
+  airlock::config::Config config;
+  if (!flags.config_file.empty()) {
+    auto loaded = airlock::config::loadConfigFile(flags.config_file);
+    if (!loaded) return loaded.error();
+    config = std::move(*loaded);
+  }
+  if (!flags.listen.empty()) {
+    auto hp = airlock::config::parseHostPort(flags.listen);
+    if (!hp) return airlock::Error{"--listen: " + hp.error().message};
+    config.listen_host = hp->host;
+    config.listen_port = hp->port;
+  }
+  if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (flags.insecure_no_auth) config.insecure_no_auth = true;
+  return config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"airlockd: the exec daemon of a Mesos agent (local backend by default)"};
+  Flags flags;
+  app.add_option("--config", flags.config_file, "TOML config file")->check(CLI::ExistingFile);
+  app.add_option("--listen", flags.listen, "HOST:PORT to listen on (port 0 picks one)");
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
+               "accept callers from any address without authentication (dangerous)");
+  app.set_version_flag("--version", "airlockd 0.1.0");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : airlock::kExitUsage;
+  }
+
+  auto logger = spdlog::stderr_color_mt("airlockd");
+  spdlog::set_default_logger(logger);
+  auto config = loadConfig(flags);
+  if (!config) {
+    spdlog::error("{}", config.error().message);
+    return airlock::kExitConfig;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  std::signal(SIGPIPE, SIG_IGN);  // Children get default dispositions back.
+
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  auto daemon = std::make_unique<airlock::Daemon>(&loop, std::move(*config));
+  int code = airlock::kExitOk;
+  if (auto started = daemon->start(); !started) {
+    spdlog::error("{}", started.error().message);
+    code = started.error().code;
+  } else {
+    code = daemon->run();
+  }
+  daemon.reset();
+  uv_run(&loop, UV_RUN_DEFAULT);  // Let the closed handles' callbacks run.
+  if (int rc = uv_loop_close(&loop); rc != 0) {
+    spdlog::error("event loop still had open handles at exit: {}", uv_strerror(rc));
+    return airlock::kExitInternal;
+  }
+  spdlog::info("airlockd stopped");
+  return code;
+}

@@ -1,0 +1,146 @@
+#include "net/listener.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace airlock::net {
+namespace {
+
+constexpr int kBacklog = 1024;
+constexpr int kAcceptsPerWakeup = 64;
+
+Result<sockaddr_storage> resolve(const std::string& host, uint16_t port, socklen_t& len) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string service = std::to_string(port);
+  // Numeric addresses and "localhost" resolve without the network.
+  if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+    return Error{"cannot resolve listen address '" + host + "': " + gai_strerror(rc)};
+  }
+  sockaddr_storage addr{};
+  std::memcpy(&addr, found->ai_addr, found->ai_addrlen);
+  len = found->ai_addrlen;
+  freeaddrinfo(found);
+  return addr;
+}
+
+}  // namespace
+
+std::string formatAddress(const sockaddr_storage& addr) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    return std::string(host) + ":" + std::to_string(ntohs(in->sin_port));
+  }
+  if (addr.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+    return "[" + std::string(host) + "]:" + std::to_string(ntohs(in6->sin6_port));
+  }
+  return "unknown";
+}
+
+bool isLoopback(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (addr.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)) return true;
+    // IPv4-mapped 127.0.0.0/8.
+    return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<Listener>> Listener::create(uv_loop_t* loop, const std::string& host,
+                                                   uint16_t port, AcceptFn on_accept) {
+  socklen_t len = 0;
+  auto addr = resolve(host, port, len);
+  if (!addr) return addr.error();
+  int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Error::fromErrno("socket");
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (addr->ss_family == AF_INET6) {
+    // "::1" means exactly ::1; never widen to IPv4 as well.
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  }
+  if (bind(fd, reinterpret_cast<sockaddr*>(&*addr), len) != 0) {
+    int err = errno;
+    close(fd);
+    return Error::fromErrno("cannot listen on " + formatAddress(*addr), err);
+  }
+  if (listen(fd, kBacklog) != 0) {
+    int err = errno;
+    close(fd);
+    return Error::fromErrno("listen on " + formatAddress(*addr), err);
+  }
+  sockaddr_storage bound{};
+  socklen_t bound_len = sizeof bound;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_len);
+
+  std::unique_ptr<Listener> self(new Listener(fd, std::move(on_accept)));
+  self->bound_ = formatAddress(bound);
+  self->loopback_ = isLoopback(bound);
+  self->port_ = ntohs(bound.ss_family == AF_INET
+                          ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                          : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  auto poll = loop::UvHandle<uv_poll_t>::create(
+      [&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); }, self.get());
+  if (!poll) return Error{"cannot watch the listening socket: " + poll.error().message};
+  self->poll_ = std::move(*poll);
+  uv_poll_start(self->poll_.get(), UV_READABLE, onUvPoll);
+  return self;
+}
+
+Listener::~Listener() { stop(); }
+
+void Listener::stop() {
+  if (fd_ < 0) return;
+  poll_.reset();  // Removes the fd from the loop before we close it.
+  close(fd_);
+  fd_ = -1;
+}
+
+void Listener::onUvPoll(uv_poll_t* handle, int status, int /*events*/) {
+  auto* self = loop::ownerOf<Listener>(handle);
+  if (self == nullptr) return;
+  if (status < 0) {
+    spdlog::error("listening socket error: {}", uv_strerror(status));
+    return;
+  }
+  self->acceptAll();
+}
+
+void Listener::acceptAll() {
+  // Bounded, so a connection storm cannot starve the sessions' I/O.
+  for (int i = 0; i < kAcceptsPerWakeup && fd_ >= 0; ++i) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    int fd = accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED) return;
+      // EMFILE and friends: log and retry on the next wake-up rather than spin.
+      spdlog::warn("accept failed: {}", std::strerror(errno));
+      return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    on_accept_(fd, PeerAddress{formatAddress(peer), isLoopback(peer)});
+  }
+}
+
+}  // namespace airlock::net

@@ -1,0 +1,131 @@
+#include "session/session.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "session/session_registry.h"
+
+namespace airlock::session {
+namespace {
+size_t index(backend::OutputStream s) { return static_cast<size_t>(s); }
+constexpr backend::OutputStream kStreams[] = {backend::OutputStream::kStdout,
+                                              backend::OutputStream::kStderr};
+}  // namespace
+
+Session::Session(SessionRegistry& registry, SessionInfo info, size_t buffer_bytes)
+    : registry_(registry), info_(std::move(info)), logs_{OutputLog(buffer_bytes), OutputLog(buffer_bytes)} {}
+
+Session::~Session() { spdlog::debug("session {} freed", info_.id); }
+
+Result<void> Session::start(backend::Backend& backend, SessionConsumer& first) {
+  consumers_.push_back({&first, {0, 0}});
+  writer_ = &first;
+  auto process = backend.start(info_.spec, *this);
+  if (!process) {
+    consumers_.clear();
+    writer_ = nullptr;
+    state_ = State::kEnded;
+    return process.error();
+  }
+  process_ = std::move(*process);
+  state_ = State::kRunning;
+  return {};
+}
+
+Session::Attached* Session::find(const SessionConsumer& consumer) {
+  auto it = std::find_if(consumers_.begin(), consumers_.end(),
+                         [&](const Attached& a) { return a.consumer == &consumer; });
+  return it == consumers_.end() ? nullptr : &*it;
+}
+
+const Session::Attached* Session::find(const SessionConsumer& consumer) const {
+  return const_cast<Session*>(this)->find(consumer);
+}
+
+void Session::addConsumer(SessionConsumer& consumer) {
+  // A late joiner starts at what is still buffered.
+  consumers_.push_back({&consumer, {logs_[0].tail(), logs_[1].tail()}});
+}
+
+void Session::removeConsumer(SessionConsumer& consumer) {
+  std::erase_if(consumers_, [&](const Attached& a) { return a.consumer == &consumer; });
+  if (writer_ == &consumer) writer_ = nullptr;
+  for (auto stream : kStreams) trim(stream);
+  if (consumers_.empty() && state_ == State::kRunning) {
+    spdlog::info("session {}: nobody attached, stopping its processes", info_.id);
+    state_ = State::kEnding;
+    process_->terminate();
+  }
+  maybeFinish();
+}
+
+void Session::terminate() {
+  if (state_ == State::kRunning) {
+    state_ = State::kEnding;
+    process_->terminate();
+  }
+}
+
+std::span<const char> Session::readable(const SessionConsumer& consumer,
+                                        backend::OutputStream stream) const {
+  const Attached* a = find(consumer);
+  if (a == nullptr) return {};
+  return logs_[index(stream)].readable(a->cursor[index(stream)]);
+}
+
+void Session::consume(const SessionConsumer& consumer, backend::OutputStream stream,
+                      size_t bytes) {
+  Attached* a = find(consumer);
+  if (a == nullptr) return;
+  a->cursor[index(stream)] += bytes;
+  trim(stream);
+}
+
+bool Session::drainedFor(const SessionConsumer& consumer) const {
+  const Attached* a = find(consumer);
+  return a != nullptr && a->cursor[0] == logs_[0].head() && a->cursor[1] == logs_[1].head();
+}
+
+void Session::trim(backend::OutputStream stream) {
+  OutputLog& log = logs_[index(stream)];
+  uint64_t slowest = log.head();
+  for (const auto& a : consumers_) slowest = std::min(slowest, a.cursor[index(stream)]);
+  bool was_full = log.used() == log.capacity();
+  log.trimTo(slowest);
+  if (was_full && log.used() < log.capacity() && process_) process_->resumeOutput();
+}
+
+std::span<char> Session::outputSpace(backend::OutputStream stream) {
+  return logs_[index(stream)].writableSpan();
+}
+
+void Session::onOutput(backend::OutputStream stream, size_t bytes) {
+  logs_[index(stream)].commit(bytes);
+  if (consumers_.empty()) {
+    trim(stream);  // Nobody to read it (the session is being stopped).
+    return;
+  }
+  // Copy: a consumer may detach itself from inside the callback.
+  auto attached = consumers_;
+  for (const auto& a : attached) a.consumer->onOutputAvailable();
+}
+
+void Session::onInputDelivered(size_t bytes) {
+  if (writer_ != nullptr) writer_->onInputDelivered(bytes);
+}
+
+void Session::onProcessEnded(int wait_status) {
+  wait_status_ = wait_status;
+  state_ = State::kEnded;
+  spdlog::info("session {} ended (wait status {})", info_.id, wait_status);
+  auto attached = consumers_;
+  for (const auto& a : attached) a.consumer->onSessionEnded(wait_status);
+  maybeFinish();
+}
+
+void Session::maybeFinish() {
+  if (state_ == State::kEnded && consumers_.empty()) registry_.finish(*this);
+}
+
+}  // namespace airlock::session

@@ -1,0 +1,22 @@
+// SessionConsumer: anything that reads a session's output at its own pace: a
+// client channel today, the recorder and watchers later (style R6). The
+// session calls these on the loop thread; a consumer pulls bytes with
+// `Session::readable` / `Session::consume` when it can send them.
+#pragma once
+
+#include <cstddef>
+
+namespace airlock::session {
+
+class SessionConsumer {
+ public:
+  virtual ~SessionConsumer() = default;
+  // New output is readable at this consumer's cursor.
+  virtual void onOutputAvailable() = 0;
+  // The process ended; its output is complete (may still be unread).
+  virtual void onSessionEnded(int wait_status) = 0;
+  // Input written by this consumer reached the process (the writer only).
+  virtual void onInputDelivered(size_t /*bytes*/) {}
+};
+
+}  // namespace airlock::session

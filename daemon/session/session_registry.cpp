@@ -1,0 +1,87 @@
+#include "session/session_registry.h"
+
+#include <sys/random.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+namespace airlock::session {
+namespace {
+
+std::string newSessionId() {
+  unsigned char bytes[16];
+  size_t got = 0;
+  while (got < sizeof bytes) {
+    ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n > 0) got += static_cast<size_t>(n);
+  }
+  // A UUIDv4 shape, so the id can be used where Mesos expects a container id.
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
+                bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
+  return out;
+}
+
+uint64_t nowUnixMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+SessionRegistry::SessionRegistry(loop::DeferredDeleter& deleter, const config::Limits& limits)
+    : deleter_(deleter), limits_(limits) {}
+
+SessionRegistry::~SessionRegistry() = default;
+
+SessionRegistry::Created SessionRegistry::create(backend::Backend& backend,
+                                                 const std::string& principal,
+                                                 backend::SessionSpec spec,
+                                                 SessionConsumer& first) {
+  auto target = backend.resolveTarget(spec.target);
+  if (!target) return {nullptr, Refusal::kUnknownTarget, target.error().message};
+  uint32_t& count = per_principal_[principal];
+  if (count >= limits_.max_sessions_per_user) {
+    return {nullptr, Refusal::kTooMany,
+            "'" + principal + "' already has " + std::to_string(count) +
+                " live sessions (limits.max_sessions_per_user)"};
+  }
+  SessionInfo info{newSessionId(), principal, std::move(spec), "", nowUnixMs()};
+  info.user = info.spec.user.empty() ? target->user : info.spec.user;
+  auto session = std::make_unique<Session>(*this, std::move(info), limits_.session_buffer_bytes);
+  if (auto started = session->start(backend, first); !started) {
+    return {nullptr, Refusal::kSpawnFailed, started.error().message};
+  }
+  Session* raw = session.get();
+  ++count;
+  spdlog::info("session {} started: principal={} target={} user={} tty={} pid={} argv0={}",
+               raw->info().id, principal, raw->info().spec.target, raw->info().user,
+               raw->info().spec.tty, raw->pid(), raw->info().spec.argv[0]);
+  sessions_.emplace(raw->info().id, std::move(session));
+  return {raw, Refusal::kNone, {}};
+}
+
+void SessionRegistry::finish(Session& session) {
+  auto it = sessions_.find(session.info().id);
+  if (it == sessions_.end()) return;
+  auto count = per_principal_.find(session.info().principal);
+  if (count != per_principal_.end() && --count->second == 0) per_principal_.erase(count);
+  deleter_.deferDelete(std::move(it->second));
+  sessions_.erase(it);
+}
+
+void SessionRegistry::terminateAll() {
+  for (auto& [id, session] : sessions_) session->terminate();
+}
+
+void SessionRegistry::forEach(const std::function<void(const Session&)>& fn) const {
+  for (const auto& [id, session] : sessions_) fn(*session);
+}
+
+}  // namespace airlock::session

@@ -1,0 +1,48 @@
+// SessionRegistry: every live session of the daemon, by id. Creates sessions
+// (enforcing the per-principal limit), lists them, and deletes them once they
+// finished (deferred, R10). Owned by the Daemon; loop thread only.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/process.h"
+#include "config/config.h"
+#include "loop/deferred_deleter.h"
+#include "session/session.h"
+
+namespace airlock::session {
+
+class SessionRegistry {
+ public:
+  SessionRegistry(loop::DeferredDeleter& deleter, const config::Limits& limits);
+  ~SessionRegistry();
+
+  enum class Refusal { kNone, kTooMany, kUnknownTarget, kSpawnFailed };
+  struct Created {
+    Session* session = nullptr;
+    Refusal refusal = Refusal::kNone;
+    std::string reason;
+  };
+  // Resolves the target, checks the limit, starts the process with `first`
+  // attached. On refusal, `session` is null and `reason` says why.
+  Created create(backend::Backend& backend, const std::string& principal,
+                 backend::SessionSpec spec, SessionConsumer& first);
+
+  void finish(Session& session);
+  void terminateAll();
+  bool empty() const { return sessions_.empty(); }
+  size_t size() const { return sessions_.size(); }
+  void forEach(const std::function<void(const Session&)>& fn) const;
+
+ private:
+  loop::DeferredDeleter& deleter_;
+  const config::Limits& limits_;
+  std::map<std::string, std::unique_ptr<Session>> sessions_;
+  std::map<std::string, uint32_t> per_principal_;
+};
+
+}  // namespace airlock::session

@@ -1,0 +1,324 @@
+#include "ws/client_connection.h"
+
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace airlock::ws {
+namespace {
+constexpr int kFramesPerWritable = 16;
+constexpr size_t kControlFrameReserve = 64 * 1024;
+}  // namespace
+
+ClientConnection::ClientConnection(lws* wsi, ConnectionServices& services, net::PeerAddress peer,
+                                   std::string principal)
+    : wsi_(wsi),
+      services_(services),
+      peer_(std::move(peer)),
+      principal_(std::move(principal)),
+      tx_(LWS_PRE + proto::kHeaderBytes +
+          std::max(services.limits.write_slice_bytes, kControlFrameReserve)) {
+  spdlog::debug("connection from {} established", peer_.text);
+}
+
+ClientConnection::~ClientConnection() { spdlog::debug("connection from {} freed", peer_.text); }
+
+int ClientConnection::onReceive(const uint8_t* data, size_t len) {
+  if (closing_) return 0;
+  if (!lws_frame_is_binary(wsi_)) {
+    return failConnection(v1::BAD_FRAME, "text messages are not part of airlock.v1");
+  }
+  bool first = lws_is_first_fragment(wsi_);
+  bool last = lws_is_final_fragment(wsi_) && lws_remaining_packet_payload(wsi_) == 0;
+  if (first && last && rx_.empty()) return handleFrame({data, len});  // The common case: no copy.
+  if (first) rx_.clear();
+  if (rx_.size() + len > services_.frame_limits.max_frame_bytes) {
+    return failConnection(v1::FRAME_TOO_LARGE,
+                          "frame larger than " +
+                              std::to_string(services_.frame_limits.max_frame_bytes) + " bytes");
+  }
+  rx_.append(reinterpret_cast<const char*>(data), len);
+  if (!last) return 0;
+  std::string message = std::move(rx_);
+  rx_.clear();
+  return handleFrame({reinterpret_cast<const uint8_t*>(message.data()), message.size()});
+}
+
+int ClientConnection::handleFrame(std::span<const uint8_t> bytes) {
+  auto frame = proto::decodeFrame(bytes, services_.frame_limits);
+  if (!frame) {
+    return failConnection(static_cast<v1::ErrorCode>(frame.error().code), frame.error().message);
+  }
+  switch (frame->type) {
+    case proto::FrameType::kOpen: handleOpen(*frame); break;
+    case proto::FrameType::kStdin: handleStdin(*frame); break;
+    case proto::FrameType::kResize: handleResize(*frame); break;
+    case proto::FrameType::kCloseStdin: handleCloseStdin(*frame); break;
+    case proto::FrameType::kCredit: handleCredit(*frame); break;
+    case proto::FrameType::kClose: handleClose(*frame); break;
+    case proto::FrameType::kPing: handlePing(*frame); break;
+    case proto::FrameType::kList: handleList(*frame); break;
+    case proto::FrameType::kPong: break;
+    case proto::FrameType::kError:
+      spdlog::info("client {} reported an error on channel {}", peer_.text, frame->channel);
+      break;
+    case proto::FrameType::kOpened:
+    case proto::FrameType::kStdout:
+    case proto::FrameType::kStderr:
+    case proto::FrameType::kExit:
+    case proto::FrameType::kSessions:
+      return failConnection(v1::BAD_FRAME, std::string(proto::frameTypeName(frame->type)) +
+                                               " is sent by the daemon, not the client");
+  }
+  return 0;
+}
+
+void ClientConnection::handleOpen(const proto::Frame& frame) {
+  if (channels_.contains(frame.channel)) {
+    failChannel(frame.channel, v1::CHANNEL_IN_USE,
+                "channel " + std::to_string(frame.channel) + " is already open");
+    return;
+  }
+  v1::Open open;
+  if (auto r = proto::decodeMessage(frame, open); !r) {
+    failChannel(frame.channel, v1::BAD_FRAME, r.error().message);
+    return;
+  }
+  if (auto r = proto::validateOpen(open, services_.frame_limits); !r) {
+    failChannel(frame.channel, v1::BAD_FRAME, r.error().message);
+    return;
+  }
+  if (channels_.size() >= services_.limits.max_channels_per_connection) {
+    failChannel(frame.channel, v1::TOO_MANY_CHANNELS,
+                "this connection already has " + std::to_string(channels_.size()) +
+                    " open channels (limits.max_channels_per_connection)");
+    return;
+  }
+  backend::SessionSpec spec;
+  spec.target = open.target();
+  spec.argv.assign(open.argv().begin(), open.argv().end());
+  spec.env.insert(open.env().begin(), open.env().end());
+  spec.tty = open.tty();
+  spec.rows = static_cast<uint16_t>(open.rows() ? open.rows() : 24);
+  spec.cols = static_cast<uint16_t>(open.cols() ? open.cols() : 80);
+  spec.user = open.user();
+  spec.cwd = open.cwd();
+
+  uint64_t window = open.window() ? std::min<uint64_t>(open.window(), services_.limits.max_window)
+                                  : services_.limits.default_window;
+  auto channel = std::make_unique<Channel>(*this, frame.channel, window,
+                                           services_.limits.stdin_window);
+  auto created = services_.registry.create(services_.backend, principal_, std::move(spec), *channel);
+  if (created.session == nullptr) {
+    using Refusal = session::SessionRegistry::Refusal;
+    v1::ErrorCode code = created.refusal == Refusal::kTooMany         ? v1::TOO_MANY_SESSIONS
+                         : created.refusal == Refusal::kUnknownTarget ? v1::UNKNOWN_TARGET
+                                                                      : v1::SPAWN_FAILED;
+    spdlog::info("client {}: session refused: {}", peer_.text, created.reason);
+    queueControl(proto::encodeFrame(proto::FrameType::kError, frame.channel, [&] {
+      v1::Error e;
+      e.set_code(code);
+      e.set_message(created.reason);
+      return e;
+    }()));
+    return;
+  }
+  channel->attach(*created.session);
+  v1::Opened opened;
+  opened.set_session_id(created.session->info().id);
+  opened.set_stdin_window(services_.limits.stdin_window);
+  opened.set_pid(created.session->pid());
+  // OPENED goes through the control queue, which is written before any
+  // channel data, so it precedes the session's first output.
+  queueControl(proto::encodeFrame(proto::FrameType::kOpened, frame.channel, opened));
+  Channel& ref = *channel;
+  channels_.emplace(frame.channel, std::move(channel));
+  if (ref.wantsWrite()) markReady(ref);
+}
+
+void ClientConnection::handleStdin(const proto::Frame& frame) {
+  Channel* channel = findChannel(frame.channel);
+  if (channel == nullptr) return;
+  if (auto r = channel->onStdin(frame.payload); !r) {
+    failChannel(frame.channel, static_cast<v1::ErrorCode>(r.error().code), r.error().message);
+  }
+}
+
+void ClientConnection::handleResize(const proto::Frame& frame) {
+  Channel* channel = findChannel(frame.channel);
+  if (channel == nullptr) return;
+  v1::Resize resize;
+  auto r = proto::decodeMessage(frame, resize);
+  if (r) r = proto::validateResize(resize, services_.frame_limits);
+  if (!r) {
+    failChannel(frame.channel, v1::BAD_FRAME, r.error().message);
+    return;
+  }
+  if (channel->session() != nullptr) {
+    channel->session()->resize(static_cast<uint16_t>(resize.rows()),
+                               static_cast<uint16_t>(resize.cols()));
+  }
+}
+
+void ClientConnection::handleCloseStdin(const proto::Frame& frame) {
+  Channel* channel = findChannel(frame.channel);
+  if (channel != nullptr && channel->session() != nullptr) channel->session()->closeInput();
+}
+
+void ClientConnection::handleCredit(const proto::Frame& frame) {
+  Channel* channel = findChannel(frame.channel);
+  if (channel == nullptr) return;
+  v1::Credit credit;
+  if (auto r = proto::decodeMessage(frame, credit); !r) {
+    failChannel(frame.channel, v1::BAD_FRAME, r.error().message);
+    return;
+  }
+  channel->onCredit(credit.bytes());
+}
+
+void ClientConnection::handleClose(const proto::Frame& frame) {
+  // Quietly: the client asked for it and expects nothing more on the channel.
+  if (findChannel(frame.channel) != nullptr) channels_.erase(frame.channel);
+}
+
+void ClientConnection::handlePing(const proto::Frame& frame) {
+  queueControl(proto::encodeFrame(proto::FrameType::kPong, proto::kConnectionChannel, frame.payload));
+}
+
+void ClientConnection::handleList(const proto::Frame& /*frame*/) {
+  v1::Sessions list;
+  services_.registry.forEach([&](const session::Session& s) {
+    const auto& info = s.info();
+    v1::SessionInfo* out = list.add_sessions();
+    out->set_session_id(info.id);
+    out->set_target(info.spec.target);
+    for (const auto& arg : info.spec.argv) out->add_argv(arg);
+    out->set_tty(info.spec.tty);
+    out->set_user(info.user);
+    out->set_started_unix_ms(info.started_unix_ms);
+    out->set_viewers(static_cast<uint32_t>(s.consumerCount()));
+    out->set_principal(info.principal);
+    out->set_pid(s.pid());
+  });
+  std::string frame = proto::encodeFrame(proto::FrameType::kSessions, proto::kConnectionChannel, list);
+  if (frame.size() > services_.frame_limits.max_frame_bytes) {
+    failChannel(proto::kConnectionChannel, v1::INTERNAL, "the session list is too large for one frame");
+    return;
+  }
+  queueControl(std::move(frame));
+}
+
+Channel* ClientConnection::findChannel(uint32_t id) {
+  auto it = channels_.find(id);
+  if (it != channels_.end()) return it->second.get();
+  // Frames for a channel that just ended race with its EXIT; they are dropped.
+  spdlog::debug("client {}: frame for channel {}, which is not open", peer_.text, id);
+  return nullptr;
+}
+
+void ClientConnection::failChannel(uint32_t channel, v1::ErrorCode code, const std::string& message) {
+  v1::Error error;
+  error.set_code(code);
+  error.set_message(message);
+  queueControl(proto::encodeFrame(proto::FrameType::kError, channel, error));
+  if (channel != proto::kConnectionChannel) channels_.erase(channel);
+}
+
+int ClientConnection::failConnection(v1::ErrorCode code, const std::string& message) {
+  spdlog::info("client {}: closing the connection: {}", peer_.text, message);
+  failChannel(proto::kConnectionChannel, code, message);
+  closing_ = true;
+  close_status_ = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+  close_reason_ = message.substr(0, 120);
+  requestWrite();
+  return 0;
+}
+
+void ClientConnection::shutdown() {
+  if (wsi_ == nullptr) return;
+  for (auto& [id, channel] : channels_) {
+    v1::Error error;
+    error.set_code(v1::SHUTTING_DOWN);
+    error.set_message("airlockd is shutting down; the session was ended");
+    queueControl(proto::encodeFrame(proto::FrameType::kError, id, error));
+  }
+  channels_.clear();  // Detaching stops each session.
+  ready_.clear();
+  closing_ = true;
+  close_status_ = LWS_CLOSE_STATUS_GOINGAWAY;
+  close_reason_ = "airlockd is shutting down";
+  requestWrite();
+}
+
+void ClientConnection::queueControl(std::string frame) {
+  control_bytes_ += frame.size();
+  control_.push_back(std::move(frame));
+  if (control_bytes_ > services_.limits.max_control_queue_bytes && !closing_) {
+    // The peer sends requests but does not read the answers.
+    spdlog::warn("client {} is too far behind reading control frames; disconnecting", peer_.text);
+    control_.clear();
+    control_bytes_ = 0;
+    closing_ = true;
+    close_status_ = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+    close_reason_ = "too far behind";
+  }
+  requestWrite();
+}
+
+void ClientConnection::markReady(Channel& channel) {
+  if (channel.queued || closing_) return;
+  channel.queued = true;
+  ready_.push_back(channel.id());
+  requestWrite();
+}
+
+void ClientConnection::requestWrite() {
+  if (wsi_ != nullptr) lws_callback_on_writable(wsi_);
+}
+
+int ClientConnection::writeFrame(size_t len) {
+  int n = lws_write(wsi_, tx_.data() + LWS_PRE, len, LWS_WRITE_BINARY);
+  return n < 0 ? -1 : 0;
+}
+
+int ClientConnection::onWritable() {
+  for (int i = 0; i < kFramesPerWritable && !lws_send_pipe_choked(wsi_); ++i) {
+    uint8_t* out = tx_.data() + LWS_PRE;
+    if (!control_.empty()) {
+      std::string frame = std::move(control_.front());
+      control_.pop_front();
+      control_bytes_ -= frame.size();
+      std::memcpy(out, frame.data(), frame.size());
+      if (writeFrame(frame.size()) < 0) return -1;
+      continue;
+    }
+    if (closing_) break;
+    if (ready_.empty()) break;
+    uint32_t id = ready_.front();
+    ready_.pop_front();
+    auto it = channels_.find(id);
+    if (it == channels_.end()) continue;
+    Channel& channel = *it->second;
+    channel.queued = false;
+    Channel::Produced produced = channel.produceFrame(out, services_.limits.write_slice_bytes);
+    if (produced.finished) channels_.erase(it);
+    else if (channel.wantsWrite()) markReady(channel);
+    if (produced.frame_bytes > 0 && writeFrame(produced.frame_bytes) < 0) return -1;
+  }
+  if (closing_ && control_.empty()) {
+    lws_close_reason(wsi_, close_status_, reinterpret_cast<unsigned char*>(close_reason_.data()),
+                     close_reason_.size());
+    return -1;
+  }
+  if (!control_.empty() || !ready_.empty()) requestWrite();
+  return 0;
+}
+
+void ClientConnection::onClosed() {
+  wsi_ = nullptr;
+  ready_.clear();
+  control_.clear();
+  channels_.clear();
+}
+
+}  // namespace airlock::ws

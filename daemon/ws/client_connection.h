@@ -1,0 +1,83 @@
+// ClientConnection: one airlock.v1 WebSocket and its channels.
+//
+// Decodes frames (reassembling fragments up to `limits.max_frame_bytes`),
+// dispatches them one handler per type (R20), and writes only from lws's
+// WRITEABLE callback (R12): control frames first, then ready channels in
+// round robin, one slice each, so one busy session cannot delay another's
+// keystroke echo. Created in LWS_CALLBACK_ESTABLISHED and detached in
+// LWS_CALLBACK_CLOSED, then deleted later (R10/R11). Owned by the WsServer;
+// loop thread only.
+#pragma once
+
+#include <libwebsockets.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "frame.h"
+#include "loop/deferred_deleter.h"
+#include "net/listener.h"
+#include "ws/channel.h"
+#include "ws/connection_services.h"
+
+namespace airlock::ws {
+
+class ClientConnection final : public loop::Deferred {
+ public:
+  ClientConnection(lws* wsi, ConnectionServices& services, net::PeerAddress peer,
+                   std::string principal);
+  ~ClientConnection() override;
+
+  // lws events; a negative return asks lws to close the connection.
+  int onReceive(const uint8_t* data, size_t len);
+  int onWritable();
+  // The socket is gone: leave every session (stopping those nobody else
+  // watches). `wsi` is never touched after this.
+  void onClosed();
+
+  // Ends every session with SHUTTING_DOWN and closes with 1001.
+  void shutdown();
+  void markReady(Channel& channel);
+
+  const net::PeerAddress& peer() const { return peer_; }
+
+ private:
+  int handleFrame(std::span<const uint8_t> bytes);
+  void handleOpen(const proto::Frame& frame);
+  void handleStdin(const proto::Frame& frame);
+  void handleResize(const proto::Frame& frame);
+  void handleCloseStdin(const proto::Frame& frame);
+  void handleCredit(const proto::Frame& frame);
+  void handleClose(const proto::Frame& frame);
+  void handlePing(const proto::Frame& frame);
+  void handleList(const proto::Frame& frame);
+
+  Channel* findChannel(uint32_t id);
+  // Sends ERROR on `channel` and, for a session channel, ends that channel.
+  void failChannel(uint32_t channel, v1::ErrorCode code, const std::string& message);
+  // Sends ERROR on channel 0 and closes the connection after it.
+  int failConnection(v1::ErrorCode code, const std::string& message);
+  void queueControl(std::string frame);
+  void requestWrite();
+  int writeFrame(size_t len);  // The frame is at tx_ + LWS_PRE.
+
+  lws* wsi_;
+  ConnectionServices& services_;
+  net::PeerAddress peer_;
+  std::string principal_;
+  std::map<uint32_t, std::unique_ptr<Channel>> channels_;
+  std::deque<uint32_t> ready_;
+  std::deque<std::string> control_;
+  size_t control_bytes_ = 0;
+  std::string rx_;
+  bool rx_too_large_ = false;
+  std::vector<uint8_t> tx_;  // LWS_PRE headroom + one frame.
+  bool closing_ = false;
+  lws_close_status close_status_ = LWS_CLOSE_STATUS_NORMAL;
+  std::string close_reason_;
+};
+
+}  // namespace airlock::ws

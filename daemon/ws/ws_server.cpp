@@ -1,0 +1,145 @@
+#include "ws/ws_server.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "frame.h"
+
+namespace airlock::ws {
+namespace {
+
+constexpr size_t kRxBufferBytes = 64 * 1024;
+constexpr char kAnonymous[] = "anonymous";
+
+void onLwsLog(int level, const char* line) {
+  std::string text(line);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (level & LLL_ERR) spdlog::error("lws: {}", text);
+  else if (level & LLL_WARN) spdlog::warn("lws: {}", text);
+  else spdlog::debug("lws: {}", text);
+}
+
+WsServer* serverOf(lws* wsi) {
+  return static_cast<WsServer*>(lws_context_user(lws_get_context(wsi)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WsServer>> WsServer::create(uv_loop_t* loop, ConnectionServices& services,
+                                                   loop::DeferredDeleter& deleter) {
+  lws_set_log_level(LLL_ERR | LLL_WARN, onLwsLog);
+  std::unique_ptr<WsServer> self(new WsServer(services, deleter));
+  self->protocols_.reset(new lws_protocols[3]{});
+  self->protocols_[0] = {"http", onLwsHttp, 0, 0, 0, nullptr, 0};
+  self->protocols_[1] = {proto::kSubprotocol.data(), onLwsAirlock, sizeof(ClientConnection*),
+                         kRxBufferBytes, 0, nullptr, 0};
+
+  static void* foreign_loops[1];
+  foreign_loops[0] = loop;
+  lws_context_creation_info info{};
+  info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+  info.foreign_loops = foreign_loops;
+  info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+  info.protocols = self->protocols_.get();
+  info.user = self.get();
+  info.pt_serv_buf_size = 64 * 1024;
+  info.timeout_secs = 30;
+  self->context_ = lws_create_context(&info);
+  if (self->context_ == nullptr) {
+    return Error{"cannot start libwebsockets on the libuv loop (is the package "
+                 "libwebsockets-evlib-uv installed?)"};
+  }
+  self->vhost_ = lws_create_vhost(self->context_, &info);
+  if (self->vhost_ == nullptr) return Error{"cannot create the libwebsockets vhost"};
+  return self;
+}
+
+WsServer::~WsServer() { destroy(); }
+
+void WsServer::destroy() {
+  if (context_ == nullptr) return;
+  lws_context_destroy(std::exchange(context_, nullptr));
+  vhost_ = nullptr;
+}
+
+void WsServer::adopt(int fd, const net::PeerAddress& peer) {
+  if (context_ == nullptr) {
+    close(fd);
+    return;
+  }
+  pending_peers_[fd] = peer;
+  if (lws_adopt_socket_vhost(vhost_, fd) == nullptr) {
+    // lws closes the socket itself when adoption fails.
+    pending_peers_.erase(fd);
+    spdlog::warn("cannot take the connection from {}", peer.text);
+  }
+}
+
+void WsServer::shutdownConnections() {
+  auto live = connections_;
+  for (ClientConnection* c : live) c->shutdown();
+}
+
+int WsServer::onEstablished(lws* wsi, ClientConnection** slot) {
+  int fd = lws_get_socket_fd(wsi);
+  net::PeerAddress peer{"unknown", false};
+  if (auto it = pending_peers_.find(fd); it != pending_peers_.end()) {
+    peer = it->second;
+    pending_peers_.erase(it);
+  }
+  *slot = new ClientConnection(wsi, services_, peer, kAnonymous);
+  connections_.insert(*slot);
+  return 0;
+}
+
+void WsServer::onClosed(ClientConnection** slot) {
+  ClientConnection* connection = std::exchange(*slot, nullptr);
+  if (connection == nullptr) return;
+  connections_.erase(connection);
+  connection->onClosed();
+  deleter_.deferDelete(std::unique_ptr<loop::Deferred>(connection));
+}
+
+int WsServer::onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+  switch (reason) {
+    case LWS_CALLBACK_HTTP:
+      // No HTTP resources yet; /metrics and /healthz come with the service work.
+      if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr)) return -1;
+      return lws_http_transaction_completed(wsi) ? -1 : 0;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+      spdlog::info("refused a WebSocket without the {} subprotocol", proto::kSubprotocol);
+      return -1;
+    case LWS_CALLBACK_WSI_DESTROY: {
+      // A socket that never became a WebSocket.
+      if (WsServer* server = serverOf(wsi)) server->pending_peers_.erase(lws_get_socket_fd(wsi));
+      return 0;
+    }
+    default:
+      return lws_callback_http_dummy(wsi, reason, user, in, len);
+  }
+}
+
+int WsServer::onLwsAirlock(lws* wsi, lws_callback_reasons reason, void* user, void* in,
+                           size_t len) {
+  auto** slot = static_cast<ClientConnection**>(user);
+  WsServer* server = serverOf(wsi);
+  switch (reason) {
+    case LWS_CALLBACK_ESTABLISHED:
+      return server->onEstablished(wsi, slot);
+    case LWS_CALLBACK_RECEIVE:
+      return *slot ? (*slot)->onReceive(static_cast<const uint8_t*>(in), len) : -1;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+      return *slot ? (*slot)->onWritable() : -1;
+    case LWS_CALLBACK_CLOSED:
+      server->onClosed(slot);
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace airlock::ws

@@ -1,0 +1,53 @@
+// WsServer: libwebsockets as a guest on our libuv loop (foreign loop). It
+// never listens itself: the Listener accepts and hands each socket over with
+// `adopt`. Plain HTTP requests get 404; WebSocket upgrades must ask for the
+// airlock.v1 subprotocol. Owned by the Daemon; loop thread only.
+#pragma once
+
+#include <libwebsockets.h>
+#include <uv.h>
+
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+#include "airlock/result.h"
+#include "loop/deferred_deleter.h"
+#include "net/listener.h"
+#include "ws/client_connection.h"
+#include "ws/connection_services.h"
+
+namespace airlock::ws {
+
+class WsServer {
+ public:
+  static Result<std::unique_ptr<WsServer>> create(uv_loop_t* loop, ConnectionServices& services,
+                                                  loop::DeferredDeleter& deleter);
+  ~WsServer();
+
+  // Hands an accepted socket to lws; on failure the socket is closed.
+  void adopt(int fd, const net::PeerAddress& peer);
+  // Tells every client the daemon is stopping and closes their connections.
+  void shutdownConnections();
+  size_t connectionCount() const { return connections_.size(); }
+  // Destroys the lws context; its handles close as the loop keeps running.
+  void destroy();
+
+ private:
+  WsServer(ConnectionServices& services, loop::DeferredDeleter& deleter)
+      : services_(services), deleter_(deleter) {}
+  static int onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+  static int onLwsAirlock(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+  int onEstablished(lws* wsi, ClientConnection** slot);
+  void onClosed(ClientConnection** slot);
+
+  ConnectionServices& services_;
+  loop::DeferredDeleter& deleter_;
+  lws_context* context_ = nullptr;
+  lws_vhost* vhost_ = nullptr;
+  std::unique_ptr<lws_protocols[]> protocols_;
+  std::set<ClientConnection*> connections_;
+  std::unordered_map<int, net::PeerAddress> pending_peers_;  // By fd, until ESTABLISHED.
+};
+
+}  // namespace airlock::ws
