@@ -5,5 +5,7 @@
 # This file includes the relevant testing commands required for 
 # testing this directory and lists subdirectories to be tested as well.
 subdirs("proto")
+subdirs("daemon")
+subdirs("client")
 subdirs("tests")
 subdirs("bench")
