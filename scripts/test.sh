@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds airlock twice and runs every test each time: once optimised with
+# -Werror, once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The fuzz targets run their seed corpora under ctest in both builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+run_suite() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DAIRLOCK_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 600
+}
+
+echo "== release build, -Werror =="
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== ASan + UBSan build =="
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DAIRLOCK_SANITIZER=address,undefined -DAIRLOCK_BUILD_BENCH=OFF
