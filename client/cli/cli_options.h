@@ -1,0 +1,41 @@
+// The command line of `airlock`.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "airlock/result.h"
+
+namespace airlock::client {
+
+inline constexpr const char* kDefaultUrl = "ws://127.0.0.1:7122/";
+
+struct ExecOptions {
+  bool interactive = false;  // -i: forward stdin.
+  bool tty = false;          // -t: PTY session, raw local terminal.
+  std::string user;          // -u
+  std::vector<std::pair<std::string, std::string>> env;  // -e K=V, in order.
+  std::string target;
+  std::vector<std::string> argv;
+};
+
+struct CliOptions {
+  enum class Command { kHelp, kVersion, kExec, kList };
+  Command command = Command::kHelp;
+  std::string url = kDefaultUrl;
+  std::string token_file;
+  bool verbose = false;
+  ExecOptions exec;
+};
+
+// Parses `airlock [GLOBAL FLAGS] COMMAND ...`. Flags stop at the first
+// positional (dcos style), so the remote command's own flags pass untouched.
+// `env_url` and `env_token_file` are $AIRLOCK_URL and $AIRLOCK_TOKEN_FILE
+// (nullptr if unset); flags override them.
+Result<CliOptions> parseCommandLine(const std::vector<std::string>& args, const char* env_url,
+                                    const char* env_token_file);
+
+std::string usageText();
+
+}  // namespace airlock::client

@@ -1,0 +1,39 @@
+// `airlock ls`: the live sessions as a table.
+#pragma once
+
+#include <string>
+
+#include <uv.h>
+
+#include "airlock_v1.pb.h"
+#include "client/connection.h"
+#include "client/connection_observer.h"
+
+namespace airlock::client {
+
+// Formats SESSIONS as a fixed-width table (header line included).
+std::string formatSessionTable(const v1::Sessions& sessions, uint64_t now_unix_ms);
+
+// Sends LIST, prints the answer to stdout, closes the connection and stops
+// the loop. Created by `main` with the `Connection`, whose observer it is;
+// loop thread only.
+class ListCommand : public ConnectionObserver {
+ public:
+  explicit ListCommand(uv_loop_t* loop) : loop_(loop) {}
+
+  Result<void> start(Connection& connection);
+  int exitCode() const { return exit_code_; }
+
+  // ConnectionObserver
+  void onDisconnected(const Result<void>& reason) override;
+
+ private:
+  void onSessions(Result<v1::Sessions> sessions);
+
+  uv_loop_t* loop_;
+  Connection* connection_ = nullptr;
+  int exit_code_ = 125;
+  bool answered_ = false;
+};
+
+}  // namespace airlock::client
