@@ -1,0 +1,39 @@
+// DaemonProcess: a real airlockd started by a test on 127.0.0.1 port 0.
+// Reads the "listening on ws://..." line, keeps stderr in a file, and stops
+// the daemon with a signal, returning its exit status. Test thread only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace airlock::testing {
+
+class DaemonProcess {
+ public:
+  // Starts `airlockd --listen 127.0.0.1:0 <extra...>`; fails the test if it
+  // does not print its address within 10 s.
+  explicit DaemonProcess(std::vector<std::string> extra_args = {});
+  ~DaemonProcess();
+
+  const std::string& url() const { return url_; }
+  pid_t pid() const { return pid_; }
+  bool running() const { return pid_ > 0; }
+  // Sends `signum` and waits (bounded) for the exit; returns the wait status.
+  int stop(int signum);
+  std::string stderrText() const;
+  // Resident set size of the daemon, KiB (VmRSS).
+  long rssKiB() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string url_;
+  std::string stderr_path_;
+};
+
+// Where the binaries under test are (set by CMake).
+std::string daemonPath();
+std::string clientPath();
+
+}  // namespace airlock::testing
