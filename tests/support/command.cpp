@@ -99,7 +99,7 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::string
   return result;
 }
 
-std::vector<pid_t> processesMatching(const std::string& needle) {
+std::vector<pid_t> processesRunning(const std::string& wanted) {
   std::vector<pid_t> found;
   DIR* proc = opendir("/proc");
   if (proc == nullptr) return found;
@@ -111,8 +111,8 @@ std::vector<pid_t> processesMatching(const std::string& needle) {
     for (char& c : cmdline) {
       if (c == '\0') c = ' ';
     }
-    // Zombies have an empty cmdline and are not running anything.
-    if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
+    if (!cmdline.empty() && cmdline.back() == ' ') cmdline.pop_back();
+    if (cmdline == wanted) found.push_back(pid);
   }
   closedir(proc);
   return found;

@@ -23,7 +23,8 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::string
                          std::chrono::milliseconds timeout = std::chrono::seconds(30),
                          bool close_stdin = true);
 
-// Processes whose command line contains `needle` (scans /proc).
-std::vector<pid_t> processesMatching(const std::string& needle);
+// Live processes whose whole command line (arguments joined by spaces) is
+// exactly `cmdline` (scans /proc; zombies have none and never match).
+std::vector<pid_t> processesRunning(const std::string& cmdline);
 
 }  // namespace airlock::testing

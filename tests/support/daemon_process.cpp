@@ -67,7 +67,9 @@ DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
 }
 
 DaemonProcess::~DaemonProcess() {
-  if (pid_ > 0) stop(SIGKILL);
+  // SIGTERM, so the daemon ends its sessions' processes too (stop() falls
+  // back to SIGKILL if it hangs).
+  if (pid_ > 0) stop(SIGTERM);
   unlink(stderr_path_.c_str());
 }
 
