@@ -32,6 +32,17 @@ const lws_protocols kProtocols[] = {
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},
 };
 
+// Bound on the loop iterations the teardown waits for lws's handles to close.
+constexpr int kMaxTeardownSpins = 10000;
+
+int closingHandles(uv_loop_t* loop) {
+  int closing = 0;
+  uv_walk(
+      loop, [](uv_handle_t* h, void* arg) { *static_cast<int*>(arg) += uv_is_closing(h) ? 1 : 0; },
+      &closing);
+  return closing;
+}
+
 void emitLwsLog(int level, const char* line) {
   std::fprintf(stderr, "airlock: lws%s: %s", level == LLL_ERR ? " error" : "", line);
 }
@@ -54,7 +65,16 @@ Result<std::unique_ptr<ClientContext>> ClientContext::create(uv_loop_t* loop) {
   return std::unique_ptr<ClientContext>(new ClientContext(loop, lws));
 }
 
-ClientContext::~ClientContext() { lws_context_destroy(lws_); }
+ClientContext::~ClientContext() {
+  // lws 4.1 tears a foreign-loop context down in phases: the first
+  // `lws_context_destroy` starts closing its uv handles; only once their close
+  // callbacks ran may a second call free the context (lib/core/context.c).
+  lws_context_destroy(lws_);
+  for (int spin = 0; spin < kMaxTeardownSpins && closingHandles(loop_) > 0; ++spin) {
+    uv_run(loop_, UV_RUN_NOWAIT);
+  }
+  lws_context_destroy(lws_);
+}
 
 void configureLwsLogging(bool verbose) {
   int levels = LLL_ERR | LLL_WARN;

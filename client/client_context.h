@@ -14,9 +14,10 @@ namespace airlock::client {
 // One lws client context running as a guest on the caller's libuv loop
 // (`LWS_SERVER_OPTION_LIBUV` with a foreign loop). Many `Connection`s share
 // one context. Owned by the caller (the CLI's `main`, a test, a bench); loop
-// thread only. Destroy every `Connection` first; after destroying the
-// context, run the loop until it drains so lws can close its handles
-// (R8), then `uv_loop_close`.
+// thread only. Destroy every `Connection` first, and destroy the context
+// outside `uv_run`: the destructor runs the loop (`UV_RUN_NOWAIT`) until lws
+// has closed its handles, then frees the lws context. Run the loop once more
+// afterwards for the closes of your own handles, then `uv_loop_close`.
 class ClientContext {
  public:
   static Result<std::unique_ptr<ClientContext>> create(uv_loop_t* loop);

@@ -32,7 +32,8 @@ class Outbox {
   bool full() const { return frames() >= max_frames_; }
 
   // Queues a frame; returns false (and queues nothing) if the lane is full.
-  bool push(Lane lane, proto::FrameType type, uint32_t channel, std::span<const uint8_t> payload);
+  bool push(Lane lane, proto::FrameType type, uint32_t channel,
+            std::span<const uint8_t> payload = {});
   bool push(Lane lane, proto::FrameType type, uint32_t channel,
             const google::protobuf::MessageLite& msg);
   // Queues pre-encoded bytes (header included), e.g. a deliberately bad frame.

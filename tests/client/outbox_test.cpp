@@ -26,7 +26,7 @@ TEST(Outbox, KeepsHeadroomAndEncodes) {
 TEST(Outbox, UrgentLaneGoesFirstOrderedKeepsOrder) {
   Outbox outbox(kHeadroom, 1024, 16);
   ASSERT_TRUE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kStdin, 1, bytes("a")));
-  ASSERT_TRUE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kCloseStdin, 1, {}));
+  ASSERT_TRUE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kCloseStdin, 1));
   v1::Credit credit;
   credit.set_bytes(5);
   ASSERT_TRUE(outbox.push(Outbox::Lane::kUrgent, proto::FrameType::kCredit, 1, credit));
@@ -49,13 +49,13 @@ TEST(Outbox, BoundsDataBytes) {
   EXPECT_EQ(outbox.dataSpace(), 0u);
   EXPECT_FALSE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kStdin, 1, bytes("y")));
   // Empty control frames still fit; they are bounded by count only.
-  EXPECT_TRUE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kCloseStdin, 1, {}));
+  EXPECT_TRUE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kCloseStdin, 1));
 }
 
 TEST(Outbox, BoundsFrameCount) {
   Outbox outbox(kHeadroom, 1024, 2);
   EXPECT_TRUE(outbox.push(Outbox::Lane::kUrgent, proto::FrameType::kPing, 0, bytes("1")));
-  EXPECT_TRUE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kList, 0, {}));
+  EXPECT_TRUE(outbox.push(Outbox::Lane::kOrdered, proto::FrameType::kList, 0));
   EXPECT_TRUE(outbox.full());
   EXPECT_FALSE(outbox.push(Outbox::Lane::kUrgent, proto::FrameType::kPing, 0, bytes("2")));
   EXPECT_FALSE(outbox.pushRaw(bytes("raw")));
