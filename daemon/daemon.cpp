@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "backend/backend_factory.h"
+
 namespace airlock {
 namespace {
 constexpr uint64_t kShutdownTickMs = 50;
@@ -16,9 +18,9 @@ Daemon::Daemon(uv_loop_t* loop, config::Config config)
       config_(std::move(config)),
       deleter_(loop),
       reaper_(loop),
-      backend_(loop, reaper_, config_),
+      backend_(backend::createBackend(loop, reaper_, config_)),
       registry_(deleter_, config_.limits),
-      services_{registry_, backend_, config_.limits,
+      services_{registry_, *backend_, config_.limits,
                 proto::FrameLimits{.max_frame_bytes = config_.limits.max_frame_bytes}} {}
 
 Daemon::~Daemon() = default;
@@ -50,7 +52,7 @@ Result<void> Daemon::start() {
   std::string host = listener_->boundAddress();
   std::printf("listening on ws://%s/\n", host.c_str());
   std::fflush(stdout);
-  spdlog::info("airlockd listening on {} (backend {})", host, backend_.name());
+  spdlog::info("airlockd listening on {} (backend {})", host, backend_->name());
   return {};
 }
 
@@ -102,7 +104,7 @@ void Daemon::onShutdownTick() {
 
 void Daemon::finishShutdown() {
   shutdown_timer_.reset();
-  backend_.killer().killAllNow();
+  backend_->shutdownNow();
   server_->destroy();
   deleter_.drain();
   // The remaining handles belong to members; ~Daemon closes them and the

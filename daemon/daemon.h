@@ -13,7 +13,7 @@
 
 #include "airlock/result.h"
 #include "backend/child_reaper.h"
-#include "backend/local_backend.h"
+#include "backend/process.h"
 #include "config/config.h"
 #include "loop/deferred_deleter.h"
 #include "loop/timer.h"
@@ -55,7 +55,7 @@ class Daemon {
   config::Config config_;
   loop::DeferredDeleter deleter_;
   backend::ChildReaper reaper_;
-  backend::LocalBackend backend_;
+  std::unique_ptr<backend::Backend> backend_;  // Chosen by `config.backend`.
   session::SessionRegistry registry_;
   ws::ConnectionServices services_;
   std::unique_ptr<ws::WsServer> server_;

@@ -19,6 +19,8 @@ struct Flags {
   std::string listen;
   std::string log_level;
   bool insecure_no_auth = false;
+  std::string backend;
+  std::string agent_url;
 };
 
 airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
@@ -36,6 +38,8 @@ airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
   }
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   if (flags.insecure_no_auth) config.insecure_no_auth = true;
+  if (!flags.backend.empty()) config.backend = flags.backend;
+  if (!flags.agent_url.empty()) config.agent.url = flags.agent_url;
   return config;
 }
 
@@ -50,6 +54,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
                "accept callers from any address without authentication (dangerous)");
+  app.add_option("--backend", flags.backend, "where sessions run: local (this host) or mesos")
+      ->check(CLI::IsMember({"local", "mesos"}));
+  app.add_option("--agent-url", flags.agent_url,
+                 "Mesos agent operator API (mesos backend), e.g. http://127.0.0.1:5051/api/v1");
   app.set_version_flag("--version", "airlockd 0.1.0");
   try {
     app.parse(argc, argv);

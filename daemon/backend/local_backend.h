@@ -27,6 +27,7 @@ class LocalBackend final : public Backend {
   Result<TargetInfo> resolveTarget(const std::string& target) override;
   Result<std::unique_ptr<Process>> start(const SessionSpec& spec,
                                          ProcessObserver& observer) override;
+  void shutdownNow() override { killer_.killAllNow(); }
 
   GroupKiller& killer() { return killer_; }
 

@@ -74,6 +74,9 @@ class Backend {
   virtual Result<TargetInfo> resolveTarget(const std::string& target) = 0;
   virtual Result<std::unique_ptr<Process>> start(const SessionSpec& spec,
                                                  ProcessObserver& observer) = 0;
+  // The last step of the daemon's ordered shutdown: end whatever is left now,
+  // without waiting (the sessions were already asked to stop).
+  virtual void shutdownNow() {}
 };
 
 }  // namespace airlock::backend

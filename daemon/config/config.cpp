@@ -111,6 +111,41 @@ Result<void> readLimits(const toml::table& t, Limits& l) {
   return {};
 }
 
+Result<void> readAgent(const toml::table& t, AgentConfig& a) {
+  if (auto r = rejectUnknown(t, "agent",
+                             {"url", "content_type", "ca_file", "principal", "secret", "token",
+                              "state_ttl_ms", "connect_timeout_ms", "request_timeout_ms",
+                              "heartbeat_interval_ms"});
+      !r) {
+    return r;
+  }
+  Result<void> results[] = {
+      readString(t, "agent", "url", a.url),
+      readString(t, "agent", "content_type", a.content_type),
+      readString(t, "agent", "ca_file", a.ca_file),
+      readString(t, "agent", "principal", a.principal),
+      readString(t, "agent", "secret", a.secret),
+      readString(t, "agent", "token", a.token),
+      readUnsigned(t, "agent", "state_ttl_ms", a.state_ttl_ms),
+      readUnsigned(t, "agent", "connect_timeout_ms", a.connect_timeout_ms, 1),
+      readUnsigned(t, "agent", "request_timeout_ms", a.request_timeout_ms, 1),
+      readUnsigned(t, "agent", "heartbeat_interval_ms", a.heartbeat_interval_ms, 100),
+  };
+  for (auto& r : results) {
+    if (!r) return r;
+  }
+  if (a.content_type != "protobuf" && a.content_type != "json") {
+    return keyError("agent.content_type", "must be \"protobuf\" or \"json\"");
+  }
+  if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0) {
+    return keyError("agent.url", "must be an http:// or https:// URL");
+  }
+  if (!a.token.empty() && !a.principal.empty()) {
+    return keyError("agent.token", "cannot be combined with agent.principal");
+  }
+  return {};
+}
+
 Result<TargetConfig> readTarget(const toml::table& t, size_t index) {
   std::string section = "target[" + std::to_string(index) + "]";
   if (auto r = rejectUnknown(t, section, {"id", "app_id", "labels", "user", "pid", "cwd"}); !r) {
@@ -199,7 +234,17 @@ Result<Config> loadConfigFile(const std::string& path) {
                  ": " + std::string(e.description())};
   }
   Config config;
-  if (auto r = rejectUnknown(root, "", {"server", "limits", "target"}); !r) return r.error();
+  if (auto r = rejectUnknown(root, "", {"backend", "server", "limits", "target", "agent"}); !r) {
+    return r.error();
+  }
+  if (auto r = readString(root, "", "backend", config.backend); !r) return r.error();
+  if (config.backend != "local" && config.backend != "mesos") {
+    return keyError("backend", "must be \"local\" or \"mesos\"");
+  }
+  if (const toml::node* node = root.get("agent")) {
+    if (!node->is_table()) return keyError("agent", "must be a table");
+    if (auto r = readAgent(*node->as_table(), config.agent); !r) return r.error();
+  }
   if (const toml::node* node = root.get("server")) {
     if (!node->is_table()) return keyError("server", "must be a table");
     if (auto r = readServer(*node->as_table(), config); !r) return r.error();

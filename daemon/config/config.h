@@ -40,7 +40,23 @@ struct TargetConfig {
   std::string cwd;
 };
 
+// The Mesos agent the `mesos` backend talks to (its v1 operator API).
+struct AgentConfig {
+  std::string url = "http://127.0.0.1:5051/api/v1";
+  std::string content_type = "protobuf";  // "protobuf" or "json".
+  std::string ca_file;                     // TLS: trust these CAs; empty = the system's.
+  std::string principal;                   // Basic auth, with `secret`.
+  std::string secret;
+  std::string token;                       // DC/OS: `Authorization: token=<token>`.
+  uint32_t state_ttl_ms = 5000;            // GET_STATE cache lifetime.
+  uint32_t connect_timeout_ms = 3000;
+  uint32_t request_timeout_ms = 15000;     // Non-streaming calls, and LNCS until its headers.
+  uint32_t heartbeat_interval_ms = 30000;  // ATTACH_CONTAINER_INPUT heartbeats.
+};
+
 struct Config {
+  std::string backend = "local";   // "local" or "mesos".
+  AgentConfig agent;
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 7122;
   bool insecure_no_auth = false;
