@@ -1,2 +1,0 @@
-# Empty dependencies file for airlock_proto.
-# This may be replaced when dependencies are built.
