@@ -170,7 +170,7 @@ std::string renderSvg(const std::vector<Run>& runs) {
       }
     }
     // Log panels span from a decade below the smallest value to the largest.
-    double lo = std::isfinite(min_pos) ? std::pow(10, std::floor(std::log10(min_pos))) : 1;
+    double lo = std::isfinite(min_pos) ? std::pow(10, std::floor(std::log10(min_pos)) - 1) : 1;
     auto width = [&](double v) {
       if (std::isnan(v) || v <= 0 || max <= 0) return 0.0;
       if (!panel.log_scale) return kBarMaxW * v / max;
