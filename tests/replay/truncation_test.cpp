@@ -1,4 +1,7 @@
 // A recording cut at any byte reads back every frame completed before the cut.
+#include <signal.h>
+#include <sys/wait.h>
+
 #include "event_walk.h"
 #include "recording_fixture.h"
 
@@ -67,6 +70,52 @@ TEST(TruncationTest, UnfinishedWriterLeavesAnUnsealedValidFile) {
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(reader->tail(), TailState::kUnsealed);
   EXPECT_EQ(reader->frames().size(), 3u);
+}
+
+}  // namespace
+}  // namespace airlock::replay
+
+namespace airlock::replay {
+namespace {
+
+using namespace testing;
+
+TEST(TruncationTest, KillDashNineWhileWritingLeavesATruncatedButValidFile) {
+  TempDir dir;
+  std::string path = dir.file("k.alrec");
+  auto signer = testSigner();  // Created before fork, so parent and child share the key.
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    CompressorPool pool({3, 1});
+    auto w = RecordingWriter::create(path, sampleMetadata(), signer, {4, SyncPolicy::kNone});
+    if (!w) _exit(1);
+    std::string line(3000, 'z');
+    for (uint64_t i = 0;; ++i) {
+      EventBatch b(0);
+      for (int k = 0; k < 20; ++k) b.addOutput(i * 1000 + k, line + std::to_string(i));
+      if (!w->appendFrame(b, pool)) _exit(2);
+      if (i == 50) (void)!write(ready[1], "x", 1);
+    }
+  }
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  usleep(20'000);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  auto key = testKey();
+  auto report = verifyRecording(*openFileSource(path).value(), &key);
+  EXPECT_EQ(report.status, VerifyStatus::kTruncatedValid) << joinLines(report.problems);
+  EXPECT_GT(report.frames, 50u);
+  EXPECT_GE(report.signedFrames + 4, report.frames);  // At most one checkpoint interval unsigned.
+  auto reader = RecordingReader::openFile(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->frames().size(), report.frames);
+  EXPECT_TRUE(reader->readFrame(reader->frames().size() - 1).ok());
 }
 
 }  // namespace
