@@ -228,17 +228,19 @@ Json Scenarios::throughput(size_t sessions, uint64_t bytes) {
   return out;
 }
 
-Json Scenarios::echo(size_t idle, size_t busy, size_t keys) {
+Json Scenarios::echo(size_t idle, size_t busy, size_t keys, bool own_connection) {
   std::string name = "echo";
   if (idle > 0) name += "_idle" + std::to_string(idle);
   if (busy > 0) name += "_busy" + std::to_string(busy);
   if (idle == 0 && busy == 0) name += "_alone";
+  if (own_connection) name += "_own_connection";
   Json out = header(name, "echo");
+  out.set("own_connection", own_connection);
   out.set("idle_sessions", idle);
   out.set("busy_sessions", busy);
   std::string error;
   Shells others = openShells(idle + busy, &error);
-  auto measured = openOne(false);
+  auto measured = openOne(own_connection);
   runUntil([&] { return measured->seen() || measured->ended(); }, kPromptSeconds);
   if (others.size() < idle + busy || !measured->seen() || !makeEchoShell(*measured)) {
     out.set("error", "could not open the sessions: " +
@@ -327,6 +329,8 @@ Json Scenarios::setup(size_t count, bool multiplexed) {
 Json Scenarios::memory(size_t sessions) {
   Json out = header("memory_n" + std::to_string(sessions), "memory");
   out.set("sessions", sessions);
+  // Sessions of earlier scenarios are still being killed and freed.
+  runFor(3 * kSettleSeconds);
   ProcSample before = sampleProcess(options_.server_pid);
   std::string error;
   Shells shells = openShells(sessions, &error);

@@ -36,7 +36,9 @@ class Scenarios {
   Json throughput(size_t sessions, uint64_t bytes);
   // Closed-loop one-byte echo (app echo: `stty raw -echo; exec cat`) with
   // `idle` sessions at a prompt and `busy` sessions streaming the data file.
-  Json echo(size_t idle, size_t busy, size_t keys);
+  // `own_connection`: the measured session gets a WebSocket of its own
+  // instead of sharing one with the others (airlock multiplexes).
+  Json echo(size_t idle, size_t busy, size_t keys, bool own_connection = false);
   // Sequential sessions: open (fresh connection unless `multiplexed`), first
   // output, prompt, close.
   Json setup(size_t count, bool multiplexed);
