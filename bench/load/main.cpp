@@ -41,7 +41,7 @@ carrier (one per run):
   --shell "CMD ARGS"        the session's shell (default "bash --norc --noprofile";
                             PS1='$ ', TERM=xterm-256color; ttyd runs its own command)
 
-scenarios (--scenarios a,b,...; default throughput,echo,setup,memory):
+scenarios (--scenarios a,b,...; default memory,setup,echo,throughput, in that order):
   throughput  --throughput-sessions 1,10,50  --total-bytes 200000000 (split over N,
               each at most the data file's size)
   echo        alone, --echo-idle 50 idle, --echo-busy 10 busy; --keys 2000
@@ -65,7 +65,8 @@ struct Options {
   pid_t pid = 0;
   size_t per_connection = 50;
   uint64_t window = 0;
-  std::vector<std::string> scenarios = {"throughput", "echo", "setup", "memory"};
+  // Memory first: growth per session is only meaningful on a fresh server.
+  std::vector<std::string> scenarios = {"memory", "setup", "echo", "throughput"};
   std::vector<size_t> throughput_sessions = {1, 10, 50};
   uint64_t total_bytes = 200'000'000;
   size_t echo_idle = 50;
