@@ -8,6 +8,8 @@ packages=(
   libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libzstd-dev libssl-dev
+  libcurl4-openssl-dev nlohmann-json3-dev
+  golang-github-mesos-mesos-go-dev golang-github-gogo-protobuf-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   asciinema bsdutils procps
