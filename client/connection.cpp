@@ -173,6 +173,21 @@ Result<void> Connection::listSessions(ListCallback done) {
   return {};
 }
 
+Result<void> Connection::canI(v1::CanI question, DecisionCallback done) {
+  if (pending_decisions_.size() >= options_.max_pending_lists) {
+    return Error{"too many CAN_I requests outstanding"};
+  }
+  uint32_t id = next_request_id_++;
+  question.set_request_id(id);
+  if (auto queued = queue(Outbox::Lane::kOrdered, FrameType::kCanI, proto::kConnectionChannel,
+                          question);
+      !queued) {
+    return queued;
+  }
+  pending_decisions_.emplace(id, std::move(done));
+  return {};
+}
+
 Result<void> Connection::ping(std::span<const uint8_t> payload) {
   if (payload.size() > kMaxPingBytes) return Error{"PING payload too long"};
   return queue(Outbox::Lane::kUrgent, FrameType::kPing, proto::kConnectionChannel, payload);
@@ -280,6 +295,9 @@ void Connection::finish(const Result<void>& reason) {
     pending_lists_.pop_front();
     done(Error{why, v1::SESSION_LOST});
   }
+  auto decisions = std::move(pending_decisions_);
+  pending_decisions_.clear();
+  for (auto& [id, done] : decisions) done(Error{why, v1::SESSION_LOST});
   observer_.onDisconnected(reason);
 }
 

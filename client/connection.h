@@ -51,6 +51,7 @@ class Connection {
  public:
   enum class State { kConnecting, kOpen, kClosing, kClosed };
   using ListCallback = std::function<void(Result<v1::Sessions>)>;
+  using DecisionCallback = std::function<void(Result<v1::Decision>)>;
 
   // Starts connecting; `observer` hears the outcome. Fails synchronously only
   // for a bad URL or when lws refuses the connect attempt outright.
@@ -85,6 +86,9 @@ class Connection {
   // Sends LIST; `done` gets the daemon's SESSIONS, or an error if the
   // connection ends first.
   Result<void> listSessions(ListCallback done);
+  // Sends CAN_I (its request_id is set here); `done` gets the DECISION, or
+  // an error if the connection ends first.
+  Result<void> canI(v1::CanI question, DecisionCallback done);
   Result<void> ping(std::span<const uint8_t> payload);
   // Queues arbitrary bytes as one binary message (protocol tests only).
   Result<void> sendRawFrame(std::span<const uint8_t> frame);
@@ -113,6 +117,7 @@ class Connection {
   Result<void> handlePing(const proto::Frame& frame);
   Result<void> handlePong(const proto::Frame& frame);
   Result<void> handleSessions(const proto::Frame& frame);
+  Result<void> handleDecision(const proto::Frame& frame);
 
   Result<void> queue(Outbox::Lane lane, proto::FrameType type, uint32_t channel,
                      const google::protobuf::MessageLite& msg);
@@ -138,6 +143,8 @@ class Connection {
   std::map<uint32_t, Channel> channels_;
   std::map<uint32_t, uint64_t> pending_grants_;
   std::deque<ListCallback> pending_lists_;
+  std::map<uint32_t, DecisionCallback> pending_decisions_;  // By request id.
+  uint32_t next_request_id_ = 1;
   uint32_t next_channel_ = 1;
 };
 

@@ -170,7 +170,9 @@ Result<void> Connection::dispatch(const proto::Frame& frame) {
     case FrameType::kCloseStdin:
     case FrameType::kClose:
     case FrameType::kList:
+    case FrameType::kCanI:
       break;
+    case FrameType::kDecision: return handleDecision(frame);
   }
   return violation(std::string(proto::frameTypeName(frame.type)) +
                    " frame, which only clients send");
@@ -271,6 +273,17 @@ Result<void> Connection::handleSessions(const proto::Frame& frame) {
   ListCallback done = std::move(pending_lists_.front());
   pending_lists_.pop_front();
   done(std::move(sessions));
+  return {};
+}
+
+Result<void> Connection::handleDecision(const proto::Frame& frame) {
+  v1::Decision decision;
+  if (auto r = proto::decodeMessage(frame, decision); !r) return violation(r.error().message);
+  auto it = pending_decisions_.find(decision.request_id());
+  if (it == pending_decisions_.end()) return violation("DECISION without a CAN_I");
+  DecisionCallback done = std::move(it->second);
+  pending_decisions_.erase(it);
+  done(std::move(decision));
   return {};
 }
 

@@ -26,6 +26,13 @@ Daemon::Daemon(uv_loop_t* loop, config::Config config)
 Daemon::~Daemon() = default;
 
 Result<void> Daemon::start() {
+  if (config_.auth.enabled() && !config_.insecure_no_auth) {
+    auto auth = auth::AuthService::create(config_.auth, loop_);
+    if (!auth) return Error{"auth: " + auth.error().message, kExitConfig};
+    auth_ = std::move(*auth);
+    auth_->start();
+    services_.auth = auth_.get();
+  }
   auto server = ws::WsServer::create(loop_, services_, deleter_);
   if (!server) return Error{server.error().message, kExitInternal};
   server_ = std::move(*server);
@@ -35,13 +42,16 @@ Result<void> Daemon::start() {
       [this](int fd, const net::PeerAddress& peer) { onAccept(fd, peer); });
   if (!listener) return Error{listener.error().message, kExitCannotListen};
   listener_ = std::move(*listener);
-  if (!listener_->boundToLoopback()) {
-    if (!config_.insecure_no_auth) {
-      return Error{"refusing to listen on " + listener_->boundAddress() +
-                       ": airlockd has no authentication yet, so it listens on loopback "
-                       "addresses only (use --insecure-no-auth to override)",
-                   kExitUsage};
-    }
+  if (!listener_->boundToLoopback() && !auth_ && !config_.insecure_no_auth) {
+    return Error{"refusing to listen on " + listener_->boundAddress() +
+                     ": authentication is not configured ([auth] public_key_file, jwks_file "
+                     "or jwks_url), so airlockd listens on loopback addresses only "
+                     "(use --insecure-no-auth to override)",
+                 kExitUsage};
+  }
+  if (!auth_ && !config_.insecure_no_auth) {
+    spdlog::warn("authentication is not configured: only loopback callers are accepted, and "
+                 "each of them may run anything (configure [auth] to require tokens)");
   }
   if (config_.insecure_no_auth) {
     spdlog::warn("!!! --insecure-no-auth: ANYONE who can reach {} can run commands as {} !!!",
@@ -49,6 +59,7 @@ Result<void> Daemon::start() {
   }
   watchSignal(sigterm_, SIGTERM);
   watchSignal(sigint_, SIGINT);
+  if (auth_) watchSignal(sighup_, SIGHUP);
   std::string host = listener_->boundAddress();
   std::printf("listening on ws://%s/\n", host.c_str());
   std::fflush(stdout);
@@ -65,13 +76,22 @@ void Daemon::watchSignal(loop::UvHandle<uv_signal_t>& handle, int signum) {
 }
 
 void Daemon::onUvSignal(uv_signal_t* handle, int signum) {
-  if (auto* self = loop::ownerOf<Daemon>(handle)) {
-    self->beginShutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  auto* self = loop::ownerOf<Daemon>(handle);
+  if (self == nullptr) return;
+  if (signum == SIGHUP) {
+    if (auto reloaded = self->auth_->reload(); !reloaded) {
+      spdlog::error("SIGHUP: the auth policy was not reloaded (the previous one stays): {}",
+                    reloaded.error().message);
+    } else {
+      spdlog::info("SIGHUP: the auth policy was reloaded");
+    }
+    return;
   }
+  self->beginShutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
 void Daemon::onAccept(int fd, const net::PeerAddress& peer) {
-  if (!peer.loopback && !config_.insecure_no_auth) {
+  if (!peer.loopback && !config_.insecure_no_auth && !auth_) {
     spdlog::warn("refused a connection from {}: only loopback callers are accepted", peer.text);
     close(fd);
     return;

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "airlock/result.h"
+#include "auth/auth_service.h"
 #include "backend/child_reaper.h"
 #include "backend/process.h"
 #include "config/config.h"
@@ -57,11 +58,14 @@ class Daemon {
   backend::ChildReaper reaper_;
   std::unique_ptr<backend::Backend> backend_;  // Chosen by `config.backend`.
   session::SessionRegistry registry_;
+  // Before `services_` and the server, which point at it: destroyed after them.
+  std::unique_ptr<auth::AuthService> auth_;  // Null: auth is off (see `start`).
   ws::ConnectionServices services_;
   std::unique_ptr<ws::WsServer> server_;
   std::unique_ptr<net::Listener> listener_;
   loop::UvHandle<uv_signal_t> sigterm_;
   loop::UvHandle<uv_signal_t> sigint_;
+  loop::UvHandle<uv_signal_t> sighup_;          // Reloads the auth policy file.
   std::optional<loop::Timer> shutdown_timer_;
   uint64_t shutdown_started_ms_ = 0;
   bool stopping_ = false;

@@ -3,12 +3,14 @@
 
 #include <csignal>
 #include <cstdio>
+#include <iostream>
 #include <memory>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "auth/check_access.h"
 #include "config/config.h"
 #include "daemon.h"
 
@@ -21,15 +23,14 @@ struct Flags {
   bool insecure_no_auth = false;
   std::string backend;
   std::string agent_url;
+  std::vector<std::string> overrides;  // -o section.key=value
 };
 
 airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
   airlock::config::Config config;
-  if (!flags.config_file.empty()) {
-    auto loaded = airlock::config::loadConfigFile(flags.config_file);
-    if (!loaded) return loaded.error();
-    config = std::move(*loaded);
-  }
+  auto loaded = airlock::config::loadConfig(flags.config_file, flags.overrides);
+  if (!loaded) return loaded.error();
+  config = std::move(*loaded);
   if (!flags.listen.empty()) {
     auto hp = airlock::config::parseHostPort(flags.listen);
     if (!hp) return airlock::Error{"--listen: " + hp.error().message};
@@ -46,6 +47,10 @@ airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "check-access") {
+    return airlock::auth::runCheckAccess(std::vector<std::string>(argv + 2, argv + argc), std::cout,
+                                         std::cerr);
+  }
   CLI::App app{"airlockd: the exec daemon of a Mesos agent (local backend by default)"};
   Flags flags;
   app.add_option("--config", flags.config_file, "TOML config file")->check(CLI::ExistingFile);
@@ -58,6 +63,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"local", "mesos"}));
   app.add_option("--agent-url", flags.agent_url,
                  "Mesos agent operator API (mesos backend), e.g. http://127.0.0.1:5051/api/v1");
+  app.add_option("-o", flags.overrides, "override a config key: section.key=value (repeatable)")
+      ->allow_extra_args(false);
+  app.footer("Subcommand: airlockd check-access --help (explain an authorization decision)");
   app.set_version_flag("--version", "airlockd 0.1.0");
   try {
     app.parse(argc, argv);

@@ -11,6 +11,8 @@ bool isConnectionLevel(FrameType type) {
     case FrameType::kPong:
     case FrameType::kList:
     case FrameType::kSessions:
+    case FrameType::kCanI:
+    case FrameType::kDecision:
       return true;
     default:
       return false;
@@ -19,7 +21,7 @@ bool isConnectionLevel(FrameType type) {
 
 bool isKnown(uint8_t raw) {
   return raw >= static_cast<uint8_t>(FrameType::kOpen) &&
-         raw <= static_cast<uint8_t>(FrameType::kSessions);
+         raw <= static_cast<uint8_t>(FrameType::kDecision);
 }
 
 Error badFrame(std::string message) {
@@ -45,6 +47,8 @@ std::string_view frameTypeName(FrameType type) {
     case FrameType::kPong: return "PONG";
     case FrameType::kList: return "LIST";
     case FrameType::kSessions: return "SESSIONS";
+    case FrameType::kCanI: return "CAN_I";
+    case FrameType::kDecision: return "DECISION";
   }
   return "UNKNOWN";
 }
@@ -170,6 +174,8 @@ Result<void> decodeAndValidate(std::span<const uint8_t> bytes, const FrameLimits
     case FrameType::kExit: { v1::Exit m; return decodeMessage(*frame, m); }
     case FrameType::kError: { v1::Error m; return decodeMessage(*frame, m); }
     case FrameType::kSessions: { v1::Sessions m; return decodeMessage(*frame, m); }
+    case FrameType::kCanI: { v1::CanI m; return decodeMessage(*frame, m); }
+    case FrameType::kDecision: { v1::Decision m; return decodeMessage(*frame, m); }
     case FrameType::kStdin:
     case FrameType::kStdout:
     case FrameType::kStderr:

@@ -36,6 +36,8 @@ enum class FrameType : uint8_t {
   kPong = 13,
   kList = 14,
   kSessions = 15,
+  kCanI = 16,
+  kDecision = 17,
 };
 
 std::string_view frameTypeName(FrameType type);

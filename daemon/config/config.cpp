@@ -224,17 +224,50 @@ Result<HostPort> parseHostPort(const std::string& text) {
   return HostPort{host, static_cast<uint16_t>(port)};
 }
 
-Result<Config> loadConfigFile(const std::string& path) {
-  toml::table root;
+Result<void> applyOverride(toml::table& root, const std::string& text) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return Error{"-o '" + text + "': not section.key=value"};
+  std::string key = text.substr(0, eq);
+  std::string value = text.substr(eq + 1);
+  toml::table* table = &root;
+  size_t start = 0;
+  for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) {
+    std::string part = key.substr(start, dot - start);
+    if (part.empty()) return keyError(key, "empty key part in -o");
+    if (table->get(part) == nullptr) table->insert(part, toml::table{});
+    table = table->get(part)->as_table();
+    if (table == nullptr) return keyError(key, "-o: '" + part + "' is not a section");
+  }
+  std::string leaf = key.substr(start);
+  if (leaf.empty()) return keyError(key, "empty key part in -o");
+  // A TOML value (true, 30, ["a"], "x") if it parses as one, else a string.
   try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return Error{path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
-                 ": " + std::string(e.description())};
+    toml::table parsed = toml::parse("v = " + value);
+    table->insert_or_assign(leaf, *parsed.get("v"));
+  } catch (const toml::parse_error&) {
+    table->insert_or_assign(leaf, value);
+  }
+  return {};
+}
+
+Result<Config> loadConfigFile(const std::string& path) { return loadConfig(path, {}); }
+
+Result<Config> loadConfig(const std::string& path, const std::vector<std::string>& overrides) {
+  toml::table root;
+  if (!path.empty()) {
+    try {
+      root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      return Error{path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                   ": " + std::string(e.description())};
+    }
+  }
+  for (const std::string& override_text : overrides) {
+    if (auto r = applyOverride(root, override_text); !r) return r.error();
   }
   Config config;
-  if (auto r = rejectUnknown(root, "", {"backend", "server", "limits", "target", "agent"}); !r) {
+  if (auto r = rejectUnknown(root, "", {"backend", "server", "limits", "target", "agent", "auth"}); !r) {
     return r.error();
   }
   if (auto r = readString(root, "", "backend", config.backend); !r) return r.error();
@@ -255,6 +288,10 @@ Result<Config> loadConfigFile(const std::string& path) {
   }
   if (const toml::node* node = root.get("target")) {
     if (auto r = readTargets(*node, config); !r) return r.error();
+  }
+  if (const toml::node* node = root.get("auth")) {
+    if (!node->is_table()) return keyError("auth", "must be a table");
+    if (auto r = readAuthSection(*node->as_table(), config.auth); !r) return r.error();
   }
   return config;
 }

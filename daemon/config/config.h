@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "airlock/result.h"
+#include "config/auth_config.h"
 
 namespace airlock::config {
 
@@ -64,10 +65,14 @@ struct Config {
   std::string enter_helper;        // Path of airlock-enter; empty = beside airlockd.
   Limits limits;
   std::vector<TargetConfig> targets;
+  AuthConfig auth;                 // [auth]: off unless a key source is set.
 };
 
 // Parses a TOML file; unknown keys and bad values are errors naming the key.
 Result<Config> loadConfigFile(const std::string& path);
+// The same, then applies `-o section.key=value` overrides (a TOML value, or
+// else a string) before reading; `path` may be empty (no file).
+Result<Config> loadConfig(const std::string& path, const std::vector<std::string>& overrides);
 
 struct HostPort {
   std::string host;

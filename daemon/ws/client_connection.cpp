@@ -1,5 +1,7 @@
 #include "ws/client_connection.h"
 
+#include "auth/auth_service.h"
+
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -11,14 +13,14 @@ constexpr size_t kControlFrameReserve = 64 * 1024;
 }  // namespace
 
 ClientConnection::ClientConnection(lws* wsi, ConnectionServices& services, net::PeerAddress peer,
-                                   std::string principal)
+                                   auth::Principal principal)
     : wsi_(wsi),
       services_(services),
       peer_(std::move(peer)),
       principal_(std::move(principal)),
       tx_(LWS_PRE + proto::kHeaderBytes +
           std::max(services.limits.write_slice_bytes, kControlFrameReserve)) {
-  spdlog::debug("connection from {} established", peer_.text);
+  spdlog::debug("connection from {} established ({})", peer_.text, principal_.uid);
 }
 
 ClientConnection::~ClientConnection() { spdlog::debug("connection from {} freed", peer_.text); }
@@ -58,6 +60,7 @@ int ClientConnection::handleFrame(std::span<const uint8_t> bytes) {
     case proto::FrameType::kClose: handleClose(*frame); break;
     case proto::FrameType::kPing: handlePing(*frame); break;
     case proto::FrameType::kList: handleList(*frame); break;
+    case proto::FrameType::kCanI: handleCanI(*frame); break;
     case proto::FrameType::kPong: break;
     case proto::FrameType::kError:
       spdlog::info("client {} reported an error on channel {}", peer_.text, frame->channel);
@@ -67,6 +70,7 @@ int ClientConnection::handleFrame(std::span<const uint8_t> bytes) {
     case proto::FrameType::kStderr:
     case proto::FrameType::kExit:
     case proto::FrameType::kSessions:
+    case proto::FrameType::kDecision:
       return failConnection(v1::BAD_FRAME, std::string(proto::frameTypeName(frame->type)) +
                                                " is sent by the daemon, not the client");
   }
@@ -74,7 +78,7 @@ int ClientConnection::handleFrame(std::span<const uint8_t> bytes) {
 }
 
 void ClientConnection::handleOpen(const proto::Frame& frame) {
-  if (channels_.contains(frame.channel)) {
+  if (channels_.contains(frame.channel) || authorizing_.contains(frame.channel)) {
     failChannel(frame.channel, v1::CHANNEL_IN_USE,
                 "channel " + std::to_string(frame.channel) + " is already open");
     return;
@@ -88,12 +92,86 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
     failChannel(frame.channel, v1::BAD_FRAME, r.error().message);
     return;
   }
-  if (channels_.size() >= services_.limits.max_channels_per_connection) {
+  if (channels_.size() + authorizing_.size() >= services_.limits.max_channels_per_connection) {
     failChannel(frame.channel, v1::TOO_MANY_CHANNELS,
                 "this connection already has " + std::to_string(channels_.size()) +
                     " open channels (limits.max_channels_per_connection)");
     return;
   }
+  if (services_.auth == nullptr) {
+    startSession(frame.channel, open, "");
+    return;
+  }
+  // Authorize before anything is created, for the caller, never for us.
+  auto target = services_.backend.resolveTarget(open.target());
+  if (!target) {
+    failChannel(frame.channel, v1::UNKNOWN_TARGET, target.error().message);
+    return;
+  }
+  auth::Operation op = open.tty()        ? auth::Operation::kExecTty
+                       : open.no_stdin() ? auth::Operation::kExec
+                                         : auth::Operation::kExecStdin;
+  auth::AccessRequest request = accessRequest(*target, op, open.user(), open.delegation());
+  uint32_t channel = frame.channel;
+  authorizing_.insert(channel);
+  std::weak_ptr<bool> alive = alive_;
+  services_.auth->authorize(principal_, request,
+                            [this, alive, channel, open, request](const auth::Decision& decision) {
+                              if (alive.expired()) return;
+                              onOpenDecision(channel, open, request, decision);
+                            });
+}
+
+auth::AccessRequest ClientConnection::accessRequest(const backend::TargetInfo& target,
+                                                    auth::Operation op, const std::string& run_as,
+                                                    const std::string& delegation) const {
+  auth::AccessRequest request;
+  request.operation = op;
+  request.task_id = target.id;
+  request.app_id = target.app_id;
+  request.task_user = target.user;
+  request.run_as = run_as;
+  request.labels = target.labels;
+  request.delegation = delegation;
+  request.now = auth::unixNow();
+  return request;
+}
+
+void ClientConnection::onOpenDecision(uint32_t channel, const v1::Open& open,
+                                      const auth::AccessRequest& request,
+                                      const auth::Decision& decision) {
+  authorizing_.erase(channel);
+  auditDecision(request, open.target(), decision);
+  if (closing_ || wsi_ == nullptr) return;
+  if (!decision.allowed()) {
+    spdlog::info("client {} ({}): {} on {} refused: {}", peer_.text, principal_.uid,
+                 auth::operationName(request.operation), open.target(), decision.rule);
+    failChannel(channel, v1::FORBIDDEN, decision.line());
+    return;
+  }
+  startSession(channel, open, request.app_id);
+}
+
+void ClientConnection::auditDecision(const auth::AccessRequest& request, const std::string& target,
+                                     const auth::Decision& decision) {
+  services_.auth->audit().record(auth::AuditEvent{
+      "decision", principal_.uid, std::string(auth::operationName(request.operation)), target,
+      request.app_id, decision.verdict(), decision.rule, "", peer_.text});
+}
+
+void ClientConnection::auditSessionEnd(uint32_t channel, const char* why) {
+  no_stdin_.erase(channel);
+  auto it = audited_.find(channel);
+  if (it == audited_.end()) return;
+  auth::AuditEvent event = std::move(it->second);
+  audited_.erase(it);
+  event.event = "session_end";
+  event.rule = why;
+  if (services_.auth != nullptr) services_.auth->audit().record(event);
+}
+
+void ClientConnection::startSession(uint32_t channel_id, const v1::Open& open,
+                                    const std::string& app_id) {
   backend::SessionSpec spec;
   spec.target = open.target();
   spec.argv.assign(open.argv().begin(), open.argv().end());
@@ -106,16 +184,16 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
 
   uint64_t window = open.window() ? std::min<uint64_t>(open.window(), services_.limits.max_window)
                                   : services_.limits.default_window;
-  auto channel = std::make_unique<Channel>(*this, frame.channel, window,
+  auto channel = std::make_unique<Channel>(*this, channel_id, window,
                                            services_.limits.stdin_window);
-  auto created = services_.registry.create(services_.backend, principal_, std::move(spec), *channel);
+  auto created = services_.registry.create(services_.backend, principal_.uid, std::move(spec), *channel);
   if (created.session == nullptr) {
     using Refusal = session::SessionRegistry::Refusal;
     v1::ErrorCode code = created.refusal == Refusal::kTooMany         ? v1::TOO_MANY_SESSIONS
                          : created.refusal == Refusal::kUnknownTarget ? v1::UNKNOWN_TARGET
                                                                       : v1::SPAWN_FAILED;
     spdlog::info("client {}: session refused: {}", peer_.text, created.reason);
-    queueControl(proto::encodeFrame(proto::FrameType::kError, frame.channel, [&] {
+    queueControl(proto::encodeFrame(proto::FrameType::kError, channel_id, [&] {
       v1::Error e;
       e.set_code(code);
       e.set_message(created.reason);
@@ -124,21 +202,36 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
     return;
   }
   channel->attach(*created.session);
+  if (open.no_stdin()) {
+    created.session->closeInput();
+    no_stdin_.insert(channel_id);
+  }
+  if (services_.auth != nullptr) {
+    auth::AuditEvent event{"session_start", principal_.uid, "", open.target(), app_id, "", "",
+                           created.session->info().id, peer_.text};
+    services_.auth->audit().record(event);
+    audited_[channel_id] = std::move(event);
+  }
   v1::Opened opened;
   opened.set_session_id(created.session->info().id);
   opened.set_stdin_window(services_.limits.stdin_window);
   opened.set_pid(created.session->pid());
   // OPENED goes through the control queue, which is written before any
   // channel data, so it precedes the session's first output.
-  queueControl(proto::encodeFrame(proto::FrameType::kOpened, frame.channel, opened));
+  queueControl(proto::encodeFrame(proto::FrameType::kOpened, channel_id, opened));
   Channel& ref = *channel;
-  channels_.emplace(frame.channel, std::move(channel));
+  channels_.emplace(channel_id, std::move(channel));
   if (ref.wantsWrite()) markReady(ref);
 }
 
 void ClientConnection::handleStdin(const proto::Frame& frame) {
   Channel* channel = findChannel(frame.channel);
   if (channel == nullptr) return;
+  if (no_stdin_.contains(frame.channel)) {
+    failChannel(frame.channel, v1::FORBIDDEN,
+                "this session was opened with no_stdin (authorized as exec, without input)");
+    return;
+  }
   if (auto r = channel->onStdin(frame.payload); !r) {
     failChannel(frame.channel, static_cast<v1::ErrorCode>(r.error().code), r.error().message);
   }
@@ -178,7 +271,10 @@ void ClientConnection::handleCredit(const proto::Frame& frame) {
 
 void ClientConnection::handleClose(const proto::Frame& frame) {
   // Quietly: the client asked for it and expects nothing more on the channel.
-  if (findChannel(frame.channel) != nullptr) channels_.erase(frame.channel);
+  if (findChannel(frame.channel) != nullptr) {
+    channels_.erase(frame.channel);
+    auditSessionEnd(frame.channel, "closed by the client");
+  }
 }
 
 void ClientConnection::handlePing(const proto::Frame& frame) {
@@ -208,6 +304,47 @@ void ClientConnection::handleList(const proto::Frame& /*frame*/) {
   queueControl(std::move(frame));
 }
 
+void ClientConnection::handleCanI(const proto::Frame& frame) {
+  v1::CanI question;
+  if (auto r = proto::decodeMessage(frame, question); !r) {
+    failConnection(v1::BAD_FRAME, r.error().message);
+    return;
+  }
+  uint32_t id = question.request_id();
+  auto reply = [this, id](const auth::Decision& decision) {
+    v1::Decision answer;
+    answer.set_request_id(id);
+    answer.set_verdict(decision.verdict());
+    answer.set_rule(decision.rule);
+    queueControl(proto::encodeFrame(proto::FrameType::kDecision, proto::kConnectionChannel, answer));
+  };
+  if (services_.auth == nullptr) {
+    reply(auth::Decision::allow("authentication is off (no [auth] key source, or "
+                                "--insecure-no-auth): every caller may do everything"));
+    return;
+  }
+  auto op = auth::parseOperation(question.operation());
+  if (!op) {
+    reply(auth::Decision::deny("unknown operation '" + question.operation().substr(0, 32) +
+                               "' (exec, exec-stdin, exec-tty or watch)"));
+    return;
+  }
+  auto target = services_.backend.resolveTarget(question.target());
+  if (!target) {
+    reply(auth::Decision::deny(target.error().message));
+    return;
+  }
+  auth::AccessRequest request = accessRequest(*target, *op, question.user(), question.delegation());
+  std::string target_id = question.target();
+  std::weak_ptr<bool> alive = alive_;
+  services_.auth->authorize(principal_, request,
+                            [this, alive, reply, request, target_id](const auth::Decision& decision) {
+                              if (alive.expired()) return;
+                              auditDecision(request, target_id, decision);
+                              reply(decision);
+                            });
+}
+
 Channel* ClientConnection::findChannel(uint32_t id) {
   auto it = channels_.find(id);
   if (it != channels_.end()) return it->second.get();
@@ -221,7 +358,10 @@ void ClientConnection::failChannel(uint32_t channel, v1::ErrorCode code, const s
   error.set_code(code);
   error.set_message(message);
   queueControl(proto::encodeFrame(proto::FrameType::kError, channel, error));
-  if (channel != proto::kConnectionChannel) channels_.erase(channel);
+  if (channel != proto::kConnectionChannel) {
+    channels_.erase(channel);
+    auditSessionEnd(channel, "ended by an error");
+  }
 }
 
 int ClientConnection::failConnection(v1::ErrorCode code, const std::string& message) {
@@ -243,6 +383,7 @@ void ClientConnection::shutdown() {
     queueControl(proto::encodeFrame(proto::FrameType::kError, id, error));
   }
   channels_.clear();  // Detaching stops each session.
+  while (!audited_.empty()) auditSessionEnd(audited_.begin()->first, "daemon shutdown");
   ready_.clear();
   closing_ = true;
   close_status_ = LWS_CLOSE_STATUS_GOINGAWAY;
@@ -301,7 +442,10 @@ int ClientConnection::onWritable() {
     Channel& channel = *it->second;
     channel.queued = false;
     Channel::Produced produced = channel.produceFrame(out, services_.limits.write_slice_bytes);
-    if (produced.finished) channels_.erase(it);
+    if (produced.finished) {
+      channels_.erase(it);
+      auditSessionEnd(id, "exited");
+    }
     else if (channel.wantsWrite()) markReady(channel);
     if (produced.frame_bytes > 0 && writeFrame(produced.frame_bytes) < 0) return -1;
   }
@@ -316,9 +460,11 @@ int ClientConnection::onWritable() {
 
 void ClientConnection::onClosed() {
   wsi_ = nullptr;
+  alive_.reset();  // Decisions still on their way are dropped.
   ready_.clear();
   control_.clear();
   channels_.clear();
+  while (!audited_.empty()) auditSessionEnd(audited_.begin()->first, "connection closed");
 }
 
 }  // namespace airlock::ws

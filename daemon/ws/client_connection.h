@@ -14,9 +14,14 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "auth/access_request.h"
+#include "auth/audit_log.h"
+#include "auth/decision.h"
+#include "auth/principal.h"
 #include "frame.h"
 #include "loop/deferred_deleter.h"
 #include "net/listener.h"
@@ -28,7 +33,7 @@ namespace airlock::ws {
 class ClientConnection final : public loop::Deferred {
  public:
   ClientConnection(lws* wsi, ConnectionServices& services, net::PeerAddress peer,
-                   std::string principal);
+                   auth::Principal principal);
   ~ClientConnection() override;
 
   // lws events; a negative return asks lws to close the connection.
@@ -54,6 +59,19 @@ class ClientConnection final : public loop::Deferred {
   void handleClose(const proto::Frame& frame);
   void handlePing(const proto::Frame& frame);
   void handleList(const proto::Frame& frame);
+  void handleCanI(const proto::Frame& frame);
+
+  // Authorization of an OPEN (possibly asynchronous: the IAM source fetches
+  // in the thread pool); the channel is reserved meanwhile.
+  auth::AccessRequest accessRequest(const backend::TargetInfo& target, auth::Operation op,
+                                    const std::string& run_as, const std::string& delegation) const;
+  void onOpenDecision(uint32_t channel, const v1::Open& open, const auth::AccessRequest& request,
+                      const auth::Decision& decision);
+  void startSession(uint32_t channel, const v1::Open& open, const std::string& app_id);
+  void auditDecision(const auth::AccessRequest& request, const std::string& target,
+                     const auth::Decision& decision);
+  // Records the end of the session on `channel` (if it was audited) and forgets it.
+  void auditSessionEnd(uint32_t channel, const char* why);
 
   Channel* findChannel(uint32_t id);
   // Sends ERROR on `channel` and, for a session channel, ends that channel.
@@ -67,7 +85,12 @@ class ClientConnection final : public loop::Deferred {
   lws* wsi_;
   ConnectionServices& services_;
   net::PeerAddress peer_;
-  std::string principal_;
+  auth::Principal principal_;
+  // Set to null in `onClosed`: decisions that arrive later are dropped.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::set<uint32_t> authorizing_;       // OPENs waiting for their decision.
+  std::set<uint32_t> no_stdin_;          // Channels opened with `no_stdin`.
+  std::map<uint32_t, auth::AuditEvent> audited_;  // Live sessions, for session_end.
   std::map<uint32_t, std::unique_ptr<Channel>> channels_;
   std::deque<uint32_t> ready_;
   std::deque<std::string> control_;

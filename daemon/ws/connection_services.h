@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "auth/auth_service.h"
 #include "backend/process.h"
 #include "config/config.h"
 #include "frame.h"
@@ -16,6 +17,9 @@ struct ConnectionServices {
   backend::Backend& backend;
   const config::Limits& limits;
   proto::FrameLimits frame_limits;
+  // Authentication and authorization; null when auth is off (no [auth] key
+  // source, or --insecure-no-auth): every caller is then "anonymous".
+  auth::AuthService* auth = nullptr;
 };
 
 }  // namespace airlock::ws

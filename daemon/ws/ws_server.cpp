@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -13,7 +14,25 @@ namespace airlock::ws {
 namespace {
 
 constexpr size_t kRxBufferBytes = 64 * 1024;
-constexpr char kAnonymous[] = "anonymous";
+// Longer Authorization / Cookie / Origin headers are refused, not truncated.
+constexpr int kMaxAuthHeaderBytes = 20 * 1024;
+
+std::optional<std::string> copyHeader(lws* wsi, lws_token_indexes token, bool& too_long) {
+  int len = lws_hdr_total_length(wsi, token);
+  if (len <= 0) return std::nullopt;
+  if (len >= kMaxAuthHeaderBytes) {
+    too_long = true;
+    return std::nullopt;
+  }
+  std::string value(static_cast<size_t>(len) + 1, '\0');
+  int copied = lws_hdr_copy(wsi, value.data(), len + 1, token);
+  if (copied < 0) {
+    too_long = true;
+    return std::nullopt;
+  }
+  value.resize(static_cast<size_t>(copied));
+  return value;
+}
 
 void onLwsLog(int level, const char* line) {
   std::string text(line);
@@ -91,7 +110,15 @@ int WsServer::onEstablished(lws* wsi, ClientConnection** slot) {
     peer = it->second;
     pending_peers_.erase(it);
   }
-  *slot = new ClientConnection(wsi, services_, peer, kAnonymous);
+  auth::Principal principal = auth::Principal::anonymous();
+  if (auto it = pending_principals_.find(fd); it != pending_principals_.end()) {
+    principal = std::move(it->second);
+    pending_principals_.erase(it);
+  } else if (services_.auth != nullptr) {
+    spdlog::error("refused a WebSocket from {} that was never authenticated", peer.text);
+    return -1;  // Fail closed: cannot happen unless lws skipped CONFIRM_UPGRADE.
+  }
+  *slot = new ClientConnection(wsi, services_, peer, std::move(principal));
   connections_.insert(*slot);
   return 0;
 }
@@ -104,8 +131,36 @@ void WsServer::onClosed(ClientConnection** slot) {
   deleter_.deferDelete(std::unique_ptr<loop::Deferred>(connection));
 }
 
+int WsServer::onConfirmUpgrade(lws* wsi) {
+  int fd = lws_get_socket_fd(wsi);
+  pending_principals_.erase(fd);
+  if (services_.auth == nullptr) return 0;
+  bool too_long = false;
+  auth::UpgradeHeaders headers{copyHeader(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, too_long),
+                               copyHeader(wsi, WSI_TOKEN_HTTP_COOKIE, too_long),
+                               copyHeader(wsi, WSI_TOKEN_ORIGIN, too_long)};
+  auto principal = too_long ? Result<auth::Principal>(Error{"a credential header is too long"})
+                            : services_.auth->authenticate(headers, auth::unixNow());
+  std::string peer = "unknown";
+  if (auto it = pending_peers_.find(fd); it != pending_peers_.end()) peer = it->second.text;
+  if (principal) {
+    pending_principals_[fd] = std::move(*principal);
+    return 0;
+  }
+  // Never the header values: they hold the token.
+  services_.auth->audit().record(auth::AuditEvent{"decision", "", "connect", "", "",
+                                                  "unauthenticated", principal.error().message,
+                                                  "", peer});
+  std::string body = "unauthenticated: " + principal.error().message;
+  if (lws_return_http_status(wsi, HTTP_STATUS_UNAUTHORIZED, body.c_str())) return -1;
+  return 1;
+}
+
 int WsServer::onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
   switch (reason) {
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+      if (WsServer* server = serverOf(wsi)) return server->onConfirmUpgrade(wsi);
+      return -1;
     case LWS_CALLBACK_HTTP:
       // No HTTP resources yet; /metrics and /healthz come with the service work.
       if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr)) return -1;
@@ -115,7 +170,10 @@ int WsServer::onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void*
       return -1;
     case LWS_CALLBACK_WSI_DESTROY: {
       // A socket that never became a WebSocket.
-      if (WsServer* server = serverOf(wsi)) server->pending_peers_.erase(lws_get_socket_fd(wsi));
+      if (WsServer* server = serverOf(wsi)) {
+        server->pending_peers_.erase(lws_get_socket_fd(wsi));
+        server->pending_principals_.erase(lws_get_socket_fd(wsi));
+      }
       return 0;
     }
     default:

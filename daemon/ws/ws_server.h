@@ -1,7 +1,8 @@
 // WsServer: libwebsockets as a guest on our libuv loop (foreign loop). It
 // never listens itself: the Listener accepts and hands each socket over with
 // `adopt`. Plain HTTP requests get 404; WebSocket upgrades must ask for the
-// airlock.v1 subprotocol. Owned by the Daemon; loop thread only.
+// airlock.v1 subprotocol and, when auth is on, carry a valid token (else 401
+// before the upgrade). Owned by the Daemon; loop thread only.
 #pragma once
 
 #include <libwebsockets.h>
@@ -39,6 +40,9 @@ class WsServer {
   static int onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   static int onLwsAirlock(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   int onEstablished(lws* wsi, ClientConnection** slot);
+  // LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 means we
+  // answered 401 ourselves.
+  int onConfirmUpgrade(lws* wsi);
   void onClosed(ClientConnection** slot);
 
   ConnectionServices& services_;
@@ -48,6 +52,7 @@ class WsServer {
   std::unique_ptr<lws_protocols[]> protocols_;
   std::set<ClientConnection*> connections_;
   std::unordered_map<int, net::PeerAddress> pending_peers_;  // By fd, until ESTABLISHED.
+  std::unordered_map<int, auth::Principal> pending_principals_;  // By fd, authenticated upgrades.
 };
 
 }  // namespace airlock::ws

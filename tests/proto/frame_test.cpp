@@ -226,11 +226,55 @@ TEST(FrameRoundTrip, Sessions) {
 }
 
 TEST(FrameTypeName, NamesEveryType) {
-  for (int t = 1; t <= 15; ++t) {
+  for (int t = 1; t <= 17; ++t) {
     EXPECT_NE(frameTypeName(static_cast<FrameType>(t)), "UNKNOWN") << t;
   }
+  EXPECT_EQ(frameTypeName(FrameType::kCanI), "CAN_I");
+  EXPECT_EQ(frameTypeName(FrameType::kDecision), "DECISION");
   EXPECT_EQ(frameTypeName(static_cast<FrameType>(0)), "UNKNOWN");
   EXPECT_EQ(frameTypeName(FrameType::kSessions), "SESSIONS");
+}
+
+TEST(FrameRoundTrip, CanIAndDecision) {
+  v1::CanI question;
+  question.set_request_id(7);
+  question.set_operation("exec-tty");
+  question.set_target("web-1");
+  question.set_user("postgres");
+  auto encoded = encodeFrame(FrameType::kCanI, 0, question);
+  auto frame = decodeFrame(bytesOf(encoded), kLimits);
+  ASSERT_TRUE(frame.ok());
+  v1::CanI decoded;
+  ASSERT_TRUE(decodeMessage(*frame, decoded).ok());
+  EXPECT_EQ(decoded.request_id(), 7u);
+  EXPECT_EQ(decoded.operation(), "exec-tty");
+  EXPECT_EQ(decoded.user(), "postgres");
+
+  v1::Decision decision;
+  decision.set_request_id(7);
+  decision.set_verdict("deny");
+  decision.set_rule("strict mode: ...");
+  encoded = encodeFrame(FrameType::kDecision, 0, decision);
+  EXPECT_TRUE(decodeAndValidate(bytesOf(encoded), kLimits).ok());
+  // Both are connection-level: never on a session channel.
+  EXPECT_FALSE(decodeFrame(bytesOf(encodeFrame(FrameType::kCanI, 3, question)), kLimits).ok());
+  EXPECT_FALSE(decodeFrame(bytesOf(encodeFrame(FrameType::kDecision, 3, decision)), kLimits).ok());
+  EXPECT_FALSE(decodeAndValidate(bytesOf(std::string("\x10\0\0\0\0\xff", 6)), kLimits).ok());
+}
+
+TEST(FrameRoundTrip, OpenCarriesNoStdinAndDelegation) {
+  v1::Open open;
+  open.set_target("web-1");
+  open.add_argv("true");
+  open.set_no_stdin(true);
+  open.set_delegation("a.b.c");
+  std::string encoded = encodeFrame(FrameType::kOpen, 1, open);  // Outlives `frame`.
+  auto frame = decodeFrame(bytesOf(encoded), kLimits);
+  ASSERT_TRUE(frame.ok());
+  v1::Open decoded;
+  ASSERT_TRUE(decodeMessage(*frame, decoded).ok());
+  EXPECT_TRUE(decoded.no_stdin());
+  EXPECT_EQ(decoded.delegation(), "a.b.c");
 }
 
 // Rejections ------------------------------------------------------------------
@@ -277,7 +321,7 @@ TEST(FrameReject, DefaultLimitIsOneMebibyte) {
 }
 
 TEST(FrameReject, UnknownType) {
-  for (int t : {0, 16, 127, 255}) {
+  for (int t : {0, 18, 127, 255}) {
     expectRejected(raw(static_cast<uint8_t>(t), 1), v1::BAD_FRAME, "unknown frame type");
   }
 }

@@ -17,7 +17,8 @@ client::Consume ChannelRecord::onStderr(uint32_t, std::span<const uint8_t> d) {
   return hold_output ? client::Consume::kHeld : client::Consume::kConsumed;
 }
 
-SessionClient::SessionClient(const std::string& url, size_t max_frame_bytes) {
+SessionClient::SessionClient(const std::string& url, size_t max_frame_bytes,
+                             const std::string& authorization) {
   client::configureLwsLogging(false);
   uv_loop_init(&loop_);
   uv_timer_init(&loop_, &tick_);
@@ -30,6 +31,7 @@ SessionClient::SessionClient(const std::string& url, size_t max_frame_bytes) {
   client::ConnectionOptions options;
   options.url = url;
   options.limits.max_frame_bytes = max_frame_bytes;
+  options.authorization = authorization;
   auto connection = client::Connection::connect(*context_, options, *this);
   if (!connection) {
     ADD_FAILURE() << connection.error().message;
@@ -77,7 +79,10 @@ bool SessionClient::run(const std::function<bool()>& done, std::chrono::millisec
   return ok;
 }
 
-void SessionClient::onDisconnected(const Result<void>&) { closed_ = true; }
+void SessionClient::onDisconnected(const Result<void>& reason) {
+  closed_ = true;
+  close_reason_ = reason;
+}
 
 v1::Open makeOpen(std::vector<std::string> argv, bool tty, const std::string& target) {
   v1::Open open;

@@ -41,7 +41,9 @@ struct ChannelRecord : client::ChannelHandler {
 
 class SessionClient : public client::ConnectionObserver {
  public:
-  explicit SessionClient(const std::string& url, size_t max_frame_bytes = 1 << 20);
+  // `authorization`: the value of the upgrade's Authorization header, if any.
+  explicit SessionClient(const std::string& url, size_t max_frame_bytes = 1 << 20,
+                         const std::string& authorization = {});
   ~SessionClient() override;
 
   client::Connection& connection() { return *connection_; }
@@ -50,6 +52,8 @@ class SessionClient : public client::ConnectionObserver {
   // Turns the loop until `done()` or the timeout; returns `done()`.
   bool run(const std::function<bool()>& done, std::chrono::milliseconds timeout);
   bool closed() const { return closed_; }
+  // Why the connection ended (when `closed()`).
+  const Result<void>& closeReason() const { return close_reason_; }
 
   // client::ConnectionObserver
   void onConnected() override {}
@@ -63,6 +67,7 @@ class SessionClient : public client::ConnectionObserver {
   std::map<uint32_t, std::unique_ptr<ChannelRecord>> channels_;
   std::vector<std::unique_ptr<ChannelRecord>> pending_;
   bool closed_ = false;
+  Result<void> close_reason_;
 };
 
 v1::Open makeOpen(std::vector<std::string> argv, bool tty = false, const std::string& target = "host");
