@@ -85,6 +85,8 @@ struct Options {
   std::vector<std::string> compare;
   std::vector<std::string> plot;
   std::vector<std::string> shell;
+  size_t stream_helper = 0;  // Internal: run as the streaming helper.
+  std::vector<std::string> carrier_args;  // What a helper needs to reach the same server.
   std::string command;  // The whole command line, recorded with the results.
 };
 
@@ -139,6 +141,8 @@ Options parseOptions(int argc, char** argv) {
       o.per_connection = parseCount(a, next());
     } else if (a == "--window") {
       o.window = parseCount(a, next());
+    } else if (a == "--stream-helper") {
+      o.stream_helper = parseCount(a, next());
     } else if (a == "--shell") {
       std::stringstream words(next());
       o.shell.clear();
@@ -187,6 +191,18 @@ Options parseOptions(int argc, char** argv) {
     }
   }
   if (o.protocol != "airlock" && o.protocol != "ttyd") usageError("--protocol is airlock or ttyd");
+  // The carrier, for a helper process that must reach the same server.
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--raw") {
+      o.carrier_args.push_back(a);
+    } else if ((a == "--protocol" || a == "--url" || a == "--per-connection" || a == "--window" ||
+                a == "--shell" || a == "--data-file" || a == "--max-seconds") &&
+               i + 1 < argc) {
+      o.carrier_args.push_back(a);
+      o.carrier_args.push_back(argv[++i]);
+    }
+  }
   return o;
 }
 
@@ -358,6 +374,21 @@ int runMode(const Options& o) {
   so.data_file = o.data_file;
   so.server_pid = o.pid;
   so.max_seconds = o.max_seconds;
+  so.helper_argv.push_back("/proc/self/exe");
+  for (const auto& a : o.carrier_args) so.helper_argv.push_back(a);
+  if (o.stream_helper > 0) {
+    int rc;
+    {
+      Scenarios helper(&loop, *transport, so);
+      rc = helper.streamHelper(o.stream_helper);
+    }
+    transport.reset();
+    context.reset();
+    for (int i = 0; i < 1000 && uv_run(&loop, UV_RUN_NOWAIT) != 0; ++i) {
+    }
+    uv_loop_close(&loop);
+    return rc;
+  }
   Json list = Json::array();
   {
     Scenarios scenarios(&loop, *transport, so);
@@ -382,6 +413,7 @@ int runMode(const Options& o) {
         if (budgetLeft() && o.echo_busy > 0 && transport->name() == "airlock") {
           record(scenarios.echo(0, o.echo_busy, o.keys, true));
         }
+        if (budgetLeft() && o.echo_busy > 0) record(scenarios.echoSeparateClient(o.echo_busy, o.keys));
       } else if (s == "setup") {
         if (budgetLeft()) record(scenarios.setup(o.setup_count, false));
         if (budgetLeft() && transport->name() == "airlock") record(scenarios.setup(o.setup_count, true));

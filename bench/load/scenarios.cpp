@@ -1,7 +1,15 @@
 #include "scenarios.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "proc_stats.h"
 
@@ -26,6 +34,29 @@ double medianOf(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
+
+std::string streamCommand(const std::string& data_file) {
+  return "for i in $(seq 1 1000); do cat " + data_file + "; done\r";
+}
+
+// Reads one line from `fd` within `seconds`; empty on timeout or EOF.
+std::string readLine(int fd, double seconds) {
+  std::string line;
+  int64_t deadline = nowNs() + static_cast<int64_t>(seconds * 1e9);
+  while (nowNs() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    int left_ms = static_cast<int>((deadline - nowNs()) / 1000000) + 1;
+    if (poll(&p, 1, left_ms) <= 0) continue;
+    char c;
+    ssize_t n = read(fd, &c, 1);
+    if (n <= 0) break;
+    if (c == '\n') return line;
+    line += c;
+  }
+  return line;
+}
+
+extern "C" char** environ;
 
 }  // namespace
 
@@ -249,7 +280,7 @@ Json Scenarios::echo(size_t idle, size_t busy, size_t keys, bool own_connection)
     closeAll(others);
     return out;
   }
-  std::string stream = "for i in $(seq 1 1000); do cat " + options_.data_file + "; done\r";
+  std::string stream = streamCommand(options_.data_file);
   for (size_t i = 0; i < busy; ++i) others[idle + i]->send(stream);
   uint64_t busy_start = 0;
   if (busy > 0) {
@@ -283,6 +314,130 @@ Json Scenarios::echo(size_t idle, size_t busy, size_t keys, bool own_connection)
   others.push_back(std::move(measured));
   closeAll(others);
   return out;
+}
+
+Json Scenarios::echoSeparateClient(size_t busy, size_t keys) {
+  Json out = header("echo_busy" + std::to_string(busy) + "_separate_client", "echo");
+  out.set("busy_sessions", busy);
+  out.set("busy_in_helper_process", true);
+  int to_child[2], from_child[2];
+  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {
+    out.set("error", std::string("pipe: ") + std::strerror(errno));
+    return out;
+  }
+  std::vector<std::string> args = options_.helper_argv;
+  args.push_back("--stream-helper");
+  args.push_back(std::to_string(busy));
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  auto finish = [&] {
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    if (pid > 0) {
+      for (int i = 0; i < 100 && waitpid(pid, nullptr, WNOHANG) == 0; ++i) usleep(100000);
+      if (waitpid(pid, nullptr, WNOHANG) == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  };
+  if (rc != 0) {
+    out.set("error", std::string("cannot start the helper: ") + std::strerror(rc));
+    pid = -1;
+    finish();
+    return out;
+  }
+  std::string ready = readLine(from_child[0], 60);
+  if (ready != "STREAMING") {
+    out.set("error", "the streaming helper did not start: " + ready);
+    finish();
+    return out;
+  }
+  auto measured = openOne(true);
+  runUntil([&] { return measured->seen() || measured->ended(); }, kPromptSeconds);
+  std::string error;
+  if (!measured->seen() || !makeEchoShell(*measured)) {
+    error = "could not open the measured session: " + measured->endReason();
+  }
+  ProcSample before = sampleProcess(options_.server_pid);
+  Histogram h;
+  if (error.empty()) h = measureEcho(*measured, keys, &error);
+  ProcSample after = sampleProcess(options_.server_pid);
+  if (write(to_child[1], "x", 1) != 1) error = "cannot stop the helper";
+  std::string report = readLine(from_child[0], 30);
+  if (!error.empty()) out.set("error", error);
+  out.set("latency", latencyJson(h));
+  if (auto parsed = Json::parse(report); parsed && parsed->find("busy_aggregate_mb_s")) {
+    out.set("busy_aggregate_mb_s", parsed->find("busy_aggregate_mb_s")->number());
+  }
+  addServerStats(out, before, after);
+  out.set("load_after", loadJson());
+  finish();
+  Shells shells;
+  shells.push_back(std::move(measured));
+  closeAll(shells);
+  return out;
+}
+
+int Scenarios::streamHelper(size_t sessions) {
+  std::string error;
+  Shells shells = openShells(sessions, &error);
+  if (shells.size() < sessions) {
+    std::printf("FAILED %s\n", error.c_str());
+    std::fflush(stdout);
+    return 1;
+  }
+  std::string stream = streamCommand(options_.data_file);
+  for (auto& s : shells) s->send(stream);
+  runUntil(
+      [&] {
+        return std::all_of(shells.begin(), shells.end(),
+                           [](auto& s) { return s->bytes() >= (1u << 20) || s->ended(); });
+      },
+      30);
+  uint64_t start_bytes = 0;
+  for (auto& s : shells) start_bytes += s->bytes();
+  int64_t t0 = nowNs();
+  std::printf("STREAMING\n");
+  std::fflush(stdout);
+  // Until the parent writes to our stdin (bounded by max_seconds).
+  bool stop = false;
+  uv_poll_t input;
+  uv_poll_init(loop_, &input, 0);
+  input.data = &stop;
+  uv_poll_start(&input, UV_READABLE | UV_DISCONNECT, [](uv_poll_t* h, int, int) {
+    *static_cast<bool*>(h->data) = true;
+    uv_poll_stop(h);
+  });
+  runUntil([&] { return stop; }, options_.max_seconds);
+  uv_close(reinterpret_cast<uv_handle_t*>(&input), nullptr);
+  uint64_t bytes = 0;
+  for (auto& s : shells) bytes += s->bytes();
+  double seconds = static_cast<double>(nowNs() - t0) / 1e9;
+  Json report = Json::object();
+  report.set("busy_aggregate_mb_s", static_cast<double>(bytes - start_bytes) / 1e6 / seconds);
+  std::printf("%s\n", report.dump().c_str());
+  std::fflush(stdout);
+  for (auto& s : shells) s->close();
+  runUntil(
+      [&] {
+        return std::all_of(shells.begin(), shells.end(),
+                           [](auto& s) { return !s->handle || s->handle->closeDone(); });
+      },
+      10);
+  shells.clear();
+  uv_run(loop_, UV_RUN_NOWAIT);
+  return 0;
 }
 
 Json Scenarios::setup(size_t count, bool multiplexed) {

@@ -24,6 +24,9 @@ struct ScenarioOptions {
   double max_seconds = 120;       // Bound of every wait inside one scenario.
   size_t open_batch = 100;        // Sessions opened at once before waiting for prompts.
   int warmup_keys = 50;
+  // argv that starts this bench as a streaming helper on the same carrier
+  // (`--stream-helper M` is appended); empty = no separate-client echo.
+  std::vector<std::string> helper_argv;
 };
 
 // Runs scenarios on the bench's uv loop. Owned by `main`; loop thread only.
@@ -42,6 +45,13 @@ class Scenarios {
   // Sequential sessions: open (fresh connection unless `multiplexed`), first
   // output, prompt, close.
   Json setup(size_t count, bool multiplexed);
+  // Echo measured by this process while `busy` sessions stream in a helper
+  // process (another client of the same server): the server's share of the
+  // delay, without this process's own work on the busy output.
+  Json echoSeparateClient(size_t busy, size_t keys);
+  // The helper's side: streams on `sessions` shells, says "STREAMING" on
+  // stdout, stops when stdin becomes readable, then prints a JSON line.
+  int streamHelper(size_t sessions);
   // Server memory growth per idle session at a prompt.
   Json memory(size_t sessions);
   // Opens up to `target` idle sessions, then measures echo with all held.
