@@ -65,6 +65,17 @@ std::vector<std::pair<std::string, std::string>> validSeeds() {
   info->set_viewers(1);
   info->set_principal("alice");
   info->set_pid(4242);
+  v1::CanI can_i;
+  can_i.set_request_id(1);
+  can_i.set_operation("exec-tty");
+  can_i.set_target("web-1");
+  can_i.set_user("postgres");
+  v1::Decision decision;
+  decision.set_request_id(1);
+  decision.set_verdict("deny");
+  decision.set_rule("strict mode: exec-tty needs dcos:mesos:agent:container:app_id:/prod/web update");
+  open.set_no_stdin(true);
+  open.set_delegation("aGVhZGVy.cGF5bG9hZA.c2ln");
   std::string data("hello\r\n\x1b[31mred\x1b[0m\x03", 21);
   return {
       {"01-open", encodeFrame(FrameType::kOpen, 1, open)},
@@ -83,6 +94,8 @@ std::vector<std::pair<std::string, std::string>> validSeeds() {
       {"13-pong", encodeFrame(FrameType::kPong, 0, bytesOf(std::string("12345678")))},
       {"14-list", encodeFrame(FrameType::kList, 0)},
       {"15-sessions", encodeFrame(FrameType::kSessions, 0, sessions)},
+      {"16-can-i", encodeFrame(FrameType::kCanI, 0, can_i)},
+      {"17-decision", encodeFrame(FrameType::kDecision, 0, decision)},
   };
 }
 
