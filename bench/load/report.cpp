@@ -147,7 +147,9 @@ std::string renderSvg(const std::vector<Run>& runs) {
                   y - 12, kColors[r % 6]);
     svg += buf;
     std::string legend = runs[r].label;
-    if (const Json* c = runs[r].json.find("carrier")) legend += " (" + c->string() + ")";
+    if (const Json* c = runs[r].json.find("carrier"); c && c->string() != legend) {
+      legend += " (" + c->string() + ")";
+    }
     if (const Json* l = runs[r].json.find("load_start"); l && l->items().size() == 3) {
       legend += ", load average at start " + fmt(l->items()[0].number());
     }

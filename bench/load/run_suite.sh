@@ -37,9 +37,9 @@ done
 url=$(sed -n 's/^listening on //p' "$out/airlockd.out")
 [ -n "$url" ] || { echo "airlockd did not start; see $out/airlockd.err" >&2; exit 1; }
 
-timeout "$limit" "$bench" --url "$url" --pid "$daemon_pid" --label airlock --out "$out/airlock.json" "$@" 2>"$out/airlock.log"
+timeout "$limit" "$bench" --url "$url" --pid "$daemon_pid" --label airlock --out "$out/airlock.json" "$@" >"$out/airlock.md" 2>"$out/airlock.log"
 kill -TERM "$daemon_pid"; wait "$daemon_pid" || true; daemon_pid=
-timeout "$limit" "$bench" --raw --label raw --out "$out/raw.json" "$@" 2>"$out/raw.log"
+timeout "$limit" "$bench" --raw --label raw --out "$out/raw.json" "$@" >"$out/raw.md" 2>"$out/raw.log"
 runs="$out/raw.json $out/airlock.json"
 
 if [ -n "${TTYD_BIN:-}" ]; then
@@ -52,7 +52,7 @@ if [ -n "${TTYD_BIN:-}" ]; then
   ttyd_pid=$!
   sleep 1
   timeout "$limit" "$bench" --protocol ttyd --url "ws://127.0.0.1:$ttyd_port/ws" --pid "$ttyd_pid" \
-    --label ttyd --out "$out/ttyd.json" "$@" 2>"$out/ttyd.log"
+    --label ttyd --out "$out/ttyd.json" "$@" >"$out/ttyd.md" 2>"$out/ttyd.log"
   kill -TERM "$ttyd_pid"; wait "$ttyd_pid" || true; ttyd_pid=
   runs="$runs $out/ttyd.json"
   "$bench" --compare "$out/ttyd.json" "$out/airlock.json" >"$out/compare-ttyd-airlock.md"
