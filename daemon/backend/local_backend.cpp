@@ -90,7 +90,7 @@ Result<std::unique_ptr<Process>> LocalBackend::start(const SessionSpec& spec,
     request.path = enter_helper_;
     request.argv = {"airlock-enter"};
     if (joins_process) request.argv.insert(request.argv.end(), {"--pid", std::to_string(*declared->pid)});
-    if (!user.empty()) request.argv.insert(request.argv.end(), {"--user", user});
+    if (changes_user) request.argv.insert(request.argv.end(), {"--user", user});
     if (!cwd.empty()) request.argv.insert(request.argv.end(), {"--cwd", cwd});
     request.argv.push_back("--");
     request.argv.insert(request.argv.end(), spec.argv.begin(), spec.argv.end());

@@ -92,7 +92,9 @@ bool enterProcess(int pid) {
   return new_pid_ns;
 }
 
-void becomeUser(const std::string& user) {
+// Changes to `user`; moves to its home only when `go_home` (the session
+// has no working directory of its own: neither --cwd nor a target process).
+void becomeUser(const std::string& user, bool go_home) {
   errno = 0;
   passwd* pw = getpwnam(user.c_str());
   if (pw == nullptr) {
@@ -106,7 +108,7 @@ void becomeUser(const std::string& user) {
   setenv("USER", pw->pw_name, 1);
   setenv("LOGNAME", pw->pw_name, 1);
   setenv("SHELL", pw->pw_shell, 1);
-  if (chdir(pw->pw_dir) != 0 && chdir("/") != 0) fail("cannot change directory");
+  if (go_home && chdir(pw->pw_dir) != 0 && chdir("/") != 0) fail("cannot change directory");
 }
 
 // After joining a pid namespace, only a child is inside it: run the command
@@ -130,7 +132,7 @@ void forkIntoPidNamespace() {
 int main(int argc, char** argv) {
   Options o = parse(argc, argv);
   bool fork_needed = o.pid > 0 && enterProcess(o.pid);
-  if (!o.user.empty()) becomeUser(o.user);
+  if (!o.user.empty()) becomeUser(o.user, o.pid == 0 && o.cwd.empty());
   if (!o.cwd.empty() && chdir(o.cwd.c_str()) != 0) fail("cannot change directory to " + o.cwd);
   if (fork_needed) forkIntoPidNamespace();
   execvp(o.command[0], o.command.data());

@@ -66,6 +66,9 @@ TEST(DiskFullTest, EnospcOnTmpfsIsReturnedAndTheFileStaysValid) {
 TEST(DiskFullTest, FileSizeLimitInAChildReturnsEfbig) {
   TempDir dir;
   std::string path = dir.file("r.alrec");
+  // The test key is made on first use: make it here, so the child signs with
+  // the key the parent verifies with.
+  auto signer = testSigner();
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
@@ -73,7 +76,7 @@ TEST(DiskFullTest, FileSizeLimitInAChildReturnsEfbig) {
     struct rlimit lim {64 * 1024, 64 * 1024};
     setrlimit(RLIMIT_FSIZE, &lim);
     CompressorPool pool({3, 1});
-    auto w = RecordingWriter::create(path, sampleMetadata(), testSigner(), {2, SyncPolicy::kNone});
+    auto w = RecordingWriter::create(path, sampleMetadata(), signer, {2, SyncPolicy::kNone});
     if (!w) _exit(10);
     for (int i = 0; i < 10; ++i) {
       auto r = w->appendFrame(bigBatch(i * 1000, i), pool);
