@@ -308,47 +308,52 @@ void checkPtyRoom(const Options& o, size_t sessions, Json& meta) {
                max, nr, sessions, needed, ((needed + 4095) / 4096) * 4096);
 }
 
-int runMode(const Options& o) {
-  long nofile = raiseFileLimit();
-  ShellSpec spec;
-  if (!o.shell.empty()) spec.argv = o.shell;
-  if (auto made = ensureDataFile(o.data_file, kDataBytes); !made) {
-    std::fprintf(stderr, "airlock-bench: %s\n", made.error().message.c_str());
-    return 73;
-  }
-  client::configureLwsLogging(false);
-  uv_loop_t loop;
-  uv_loop_init(&loop);
+// What carries the sessions of one run, and the lws context it may need.
+struct Carrier {
   std::unique_ptr<client::ClientContext> context;
   std::unique_ptr<Transport> transport;
-  std::string url = o.url;
-  if (o.raw) {
-    transport = std::make_unique<RawTransport>(&loop, spec);
-  } else if (o.protocol == "ttyd") {
-    if (url.empty()) url = "ws://127.0.0.1:7681/ws";
-    WsTarget t = parseLoopbackUrl(url);
-    transport = TtydTransport::create(&loop, t.host, t.port, t.path, spec);
-    if (!transport) {
-      std::fprintf(stderr, "airlock-bench: cannot create the lws context\n");
-      return 70;
-    }
-  } else {
-    if (url.empty()) url = "ws://127.0.0.1:7122/";
-    parseLoopbackUrl(url);
-    auto made = client::ClientContext::create(&loop);
-    if (!made) {
-      std::fprintf(stderr, "airlock-bench: %s\n", made.error().message.c_str());
-      return 70;
-    }
-    context = std::move(*made);
-    transport = std::make_unique<AirlockTransport>(*context, url, o.per_connection, spec, o.window);
-  }
+  std::string url;
+};
 
+Result<Carrier> makeCarrier(uv_loop_t* loop, const Options& o, const ShellSpec& spec) {
+  Carrier c;
+  c.url = o.url;
+  if (o.raw) {
+    c.transport = std::make_unique<RawTransport>(loop, spec);
+    c.url.clear();
+  } else if (o.protocol == "ttyd") {
+    if (c.url.empty()) c.url = "ws://127.0.0.1:7681/ws";
+    WsTarget t = parseLoopbackUrl(c.url);
+    c.transport = TtydTransport::create(loop, t.host, t.port, t.path, spec);
+    if (!c.transport) return Error{"cannot create the lws context"};
+  } else {
+    if (c.url.empty()) c.url = "ws://127.0.0.1:7122/";
+    parseLoopbackUrl(c.url);
+    auto made = client::ClientContext::create(loop);
+    if (!made) return made.error();
+    c.context = std::move(*made);
+    c.transport =
+        std::make_unique<AirlockTransport>(*c.context, c.url, o.per_connection, spec, o.window);
+  }
+  return c;
+}
+
+// Destroys the carrier outside `uv_run`, then lets the loop finish closing.
+void closeCarrier(uv_loop_t* loop, Carrier& carrier) {
+  carrier.transport.reset();
+  carrier.context.reset();
+  for (int i = 0; i < 1000 && uv_run(loop, UV_RUN_NOWAIT) != 0; ++i) {
+  }
+  if (uv_loop_close(loop) != 0) std::fprintf(stderr, "airlock-bench: handles left on the loop\n");
+}
+
+// The run's metadata: what was measured, where, under which load.
+Json runHeader(const Options& o, const Carrier& carrier, const ShellSpec& spec, long nofile) {
   Json result = Json::object();
   result.set("tool", "airlock-bench");
   result.set("label", o.label);
-  result.set("carrier", transport->name());
-  if (!o.raw) result.set("url", url);
+  result.set("carrier", carrier.transport->name());
+  if (!carrier.url.empty()) result.set("url", carrier.url);
   result.set("server_pid", o.pid);
   result.set("started", isoTimeNow());
   result.set("load_start", loadArray());
@@ -369,73 +374,48 @@ int runMode(const Options& o) {
   for (const auto& s : o.scenarios) {
     if (s == "max") checkPtyRoom(o, o.max_sessions + 1, result);
   }
+  return result;
+}
 
-  ScenarioOptions so;
-  so.data_file = o.data_file;
-  so.server_pid = o.pid;
-  so.max_seconds = o.max_seconds;
-  so.helper_argv.push_back("/proc/self/exe");
-  for (const auto& a : o.carrier_args) so.helper_argv.push_back(a);
-  if (o.stream_helper > 0) {
-    int rc;
-    {
-      Scenarios helper(&loop, *transport, so);
-      rc = helper.streamHelper(o.stream_helper);
-    }
-    transport.reset();
-    context.reset();
-    for (int i = 0; i < 1000 && uv_run(&loop, UV_RUN_NOWAIT) != 0; ++i) {
-    }
-    uv_loop_close(&loop);
-    return rc;
-  }
+// Runs the scenarios named by `--scenarios`, in order, within `--time-limit`.
+Json runScenarios(Scenarios& scenarios, const Options& o, const std::string& carrier) {
   Json list = Json::array();
-  {
-    Scenarios scenarios(&loop, *transport, so);
-    int64_t start = nowNs();
-    auto budgetLeft = [&] { return static_cast<double>(nowNs() - start) / 1e9 < o.time_limit; };
-    auto record = [&](Json j) {
-      std::fprintf(stderr, "airlock-bench: %s\n", j.dump().c_str());
-      list.push(std::move(j));
-    };
-    for (const auto& s : o.scenarios) {
-      if (s == "throughput") {
-        for (size_t n : o.throughput_sessions) {
-          if (!budgetLeft() || n == 0) continue;
-          uint64_t per = std::min<uint64_t>(kDataBytes, o.total_bytes / n);
-          record(scenarios.throughput(n, per));
-        }
-      } else if (s == "echo") {
-        if (budgetLeft()) record(scenarios.echo(0, 0, o.keys));
-        if (budgetLeft() && o.echo_idle > 0) record(scenarios.echo(o.echo_idle, 0, o.keys));
-        if (budgetLeft() && o.echo_busy > 0) record(scenarios.echo(0, o.echo_busy, o.keys));
-        // airlock multiplexes: also the measured session on a WebSocket of its own.
-        if (budgetLeft() && o.echo_busy > 0 && transport->name() == "airlock") {
-          record(scenarios.echo(0, o.echo_busy, o.keys, true));
-        }
-        if (budgetLeft() && o.echo_busy > 0) record(scenarios.echoSeparateClient(o.echo_busy, o.keys));
-      } else if (s == "setup") {
-        if (budgetLeft()) record(scenarios.setup(o.setup_count, false));
-        if (budgetLeft() && transport->name() == "airlock") record(scenarios.setup(o.setup_count, true));
-      } else if (s == "memory") {
-        if (budgetLeft()) record(scenarios.memory(o.memory_sessions));
-      } else if (s == "max") {
-        if (budgetLeft()) record(scenarios.maxSessions(o.max_sessions, o.keys));
-      } else {
-        std::fprintf(stderr, "airlock-bench: unknown scenario %s (skipped)\n", s.c_str());
+  int64_t start = nowNs();
+  auto budgetLeft = [&] { return static_cast<double>(nowNs() - start) / 1e9 < o.time_limit; };
+  auto record = [&](Json j) {
+    std::fprintf(stderr, "airlock-bench: %s\n", j.dump().c_str());
+    list.push(std::move(j));
+  };
+  for (const auto& s : o.scenarios) {
+    if (s == "throughput") {
+      for (size_t n : o.throughput_sessions) {
+        if (!budgetLeft() || n == 0) continue;
+        record(scenarios.throughput(n, std::min<uint64_t>(kDataBytes, o.total_bytes / n)));
       }
+    } else if (s == "echo") {
+      if (budgetLeft()) record(scenarios.echo(0, 0, o.keys));
+      if (budgetLeft() && o.echo_idle > 0) record(scenarios.echo(o.echo_idle, 0, o.keys));
+      if (budgetLeft() && o.echo_busy > 0) record(scenarios.echo(0, o.echo_busy, o.keys));
+      // airlock multiplexes: also the measured session on a WebSocket of its own.
+      if (budgetLeft() && o.echo_busy > 0 && carrier == "airlock") {
+        record(scenarios.echo(0, o.echo_busy, o.keys, true));
+      }
+      if (budgetLeft() && o.echo_busy > 0) record(scenarios.echoSeparateClient(o.echo_busy, o.keys));
+    } else if (s == "setup") {
+      if (budgetLeft()) record(scenarios.setup(o.setup_count, false));
+      if (budgetLeft() && carrier == "airlock") record(scenarios.setup(o.setup_count, true));
+    } else if (s == "memory") {
+      if (budgetLeft()) record(scenarios.memory(o.memory_sessions));
+    } else if (s == "max") {
+      if (budgetLeft()) record(scenarios.maxSessions(o.max_sessions, o.keys));
+    } else {
+      std::fprintf(stderr, "airlock-bench: unknown scenario %s (skipped)\n", s.c_str());
     }
   }
-  result.set("load_end", loadArray());
-  result.set("finished", isoTimeNow());
-  result.set("scenarios", std::move(list));
+  return list;
+}
 
-  transport.reset();
-  context.reset();
-  for (int i = 0; i < 1000 && uv_run(&loop, UV_RUN_NOWAIT) != 0; ++i) {
-  }
-  if (uv_loop_close(&loop) != 0) std::fprintf(stderr, "airlock-bench: handles left on the loop\n");
-
+int writeOutputs(const Options& o, const Json& result) {
   Run run{o.label.empty() ? result.find("carrier")->string() : o.label, result};
   std::printf("%s", summaryTable(run).c_str());
   if (!o.out.empty() && !writeFile(o.out, result.dump(1) + "\n")) {
@@ -447,6 +427,50 @@ int runMode(const Options& o) {
     return 73;
   }
   return 0;
+}
+
+int runMode(const Options& o) {
+  long nofile = raiseFileLimit();
+  ShellSpec spec;
+  if (!o.shell.empty()) spec.argv = o.shell;
+  if (auto made = ensureDataFile(o.data_file, kDataBytes); !made) {
+    std::fprintf(stderr, "airlock-bench: %s\n", made.error().message.c_str());
+    return 73;
+  }
+  client::configureLwsLogging(false);
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  auto carrier = makeCarrier(&loop, o, spec);
+  if (!carrier) {
+    std::fprintf(stderr, "airlock-bench: %s\n", carrier.error().message.c_str());
+    uv_loop_close(&loop);
+    return 70;
+  }
+  ScenarioOptions so;
+  so.data_file = o.data_file;
+  so.server_pid = o.pid;
+  so.max_seconds = o.max_seconds;
+  so.helper_argv.push_back("/proc/self/exe");
+  for (const auto& a : o.carrier_args) so.helper_argv.push_back(a);
+
+  if (o.stream_helper > 0) {  // We are another run's busy client.
+    int rc;
+    {
+      Scenarios helper(&loop, *carrier->transport, so);
+      rc = helper.streamHelper(o.stream_helper);
+    }
+    closeCarrier(&loop, *carrier);
+    return rc;
+  }
+  Json result = runHeader(o, *carrier, spec, nofile);
+  {
+    Scenarios scenarios(&loop, *carrier->transport, so);
+    result.set("scenarios", runScenarios(scenarios, o, carrier->transport->name()));
+  }
+  result.set("load_end", loadArray());
+  result.set("finished", isoTimeNow());
+  closeCarrier(&loop, *carrier);
+  return writeOutputs(o, result);
 }
 
 }  // namespace

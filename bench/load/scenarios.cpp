@@ -39,24 +39,82 @@ std::string streamCommand(const std::string& data_file) {
   return "for i in $(seq 1 1000); do cat " + data_file + "; done\r";
 }
 
-// Reads one line from `fd` within `seconds`; empty on timeout or EOF.
-std::string readLine(int fd, double seconds) {
-  std::string line;
-  int64_t deadline = nowNs() + static_cast<int64_t>(seconds * 1e9);
-  while (nowNs() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    int left_ms = static_cast<int>((deadline - nowNs()) / 1000000) + 1;
-    if (poll(&p, 1, left_ms) <= 0) continue;
-    char c;
-    ssize_t n = read(fd, &c, 1);
-    if (n <= 0) break;
-    if (c == '\n') return line;
-    line += c;
-  }
-  return line;
-}
-
 extern "C" char** environ;
+
+// Another airlock-bench process (`--stream-helper`) talking to the same
+// server: its stdin and stdout are pipes to us. Stopping it is writing one
+// byte; it answers with a JSON line and exits. Owned by one scenario.
+class HelperProcess {
+ public:
+  ~HelperProcess() { reap(); }
+
+  Result<void> start(std::vector<std::string> args) {
+    int to_child[2], from_child[2];
+    if (pipe2(to_child, O_CLOEXEC) != 0) return Error::fromErrno("pipe");
+    if (pipe2(from_child, O_CLOEXEC) != 0) {
+      ::close(to_child[0]);
+      ::close(to_child[1]);
+      return Error::fromErrno("pipe");
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
+    int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    to_child_ = to_child[1];
+    from_child_ = from_child[0];
+    if (rc != 0) {
+      pid_ = -1;
+      return Error::fromErrno("cannot start the streaming helper", rc);
+    }
+    return {};
+  }
+
+  // One line of the helper's stdout within `seconds`; empty on timeout or EOF.
+  std::string readLine(double seconds) {
+    std::string line;
+    int64_t deadline = nowNs() + static_cast<int64_t>(seconds * 1e9);
+    while (from_child_ >= 0 && nowNs() < deadline) {
+      pollfd p{from_child_, POLLIN, 0};
+      int left_ms = static_cast<int>((deadline - nowNs()) / 1000000) + 1;
+      if (poll(&p, 1, left_ms) <= 0) continue;
+      char c;
+      if (read(from_child_, &c, 1) <= 0) break;
+      if (c == '\n') return line;
+      line += c;
+    }
+    return line;
+  }
+
+  // Asks the helper to stop; returns its report line.
+  std::string stop() {
+    if (to_child_ < 0 || write(to_child_, "x", 1) != 1) return "";
+    return readLine(30);
+  }
+
+ private:
+  void reap() {
+    if (to_child_ >= 0) ::close(to_child_);
+    if (from_child_ >= 0) ::close(from_child_);
+    if (pid_ <= 0) return;
+    // Bounded: 10 s for a clean exit, then SIGKILL.
+    for (int i = 0; i < 100 && waitpid(pid_, nullptr, WNOHANG) == 0; ++i) usleep(100000);
+    if (waitpid(pid_, nullptr, WNOHANG) == 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  pid_t pid_ = -1;
+  int to_child_ = -1;
+  int from_child_ = -1;
+};
 
 }  // namespace
 
@@ -320,47 +378,16 @@ Json Scenarios::echoSeparateClient(size_t busy, size_t keys) {
   Json out = header("echo_busy" + std::to_string(busy) + "_separate_client", "echo");
   out.set("busy_sessions", busy);
   out.set("busy_in_helper_process", true);
-  int to_child[2], from_child[2];
-  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {
-    out.set("error", std::string("pipe: ") + std::strerror(errno));
-    return out;
-  }
   std::vector<std::string> args = options_.helper_argv;
   args.push_back("--stream-helper");
   args.push_back(std::to_string(busy));
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(to_child[0]);
-  ::close(from_child[1]);
-  auto finish = [&] {
-    ::close(to_child[1]);
-    ::close(from_child[0]);
-    if (pid > 0) {
-      for (int i = 0; i < 100 && waitpid(pid, nullptr, WNOHANG) == 0; ++i) usleep(100000);
-      if (waitpid(pid, nullptr, WNOHANG) == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-      }
-    }
-  };
-  if (rc != 0) {
-    out.set("error", std::string("cannot start the helper: ") + std::strerror(rc));
-    pid = -1;
-    finish();
+  HelperProcess helper;
+  if (auto started = helper.start(args); !started) {
+    out.set("error", started.error().message);
     return out;
   }
-  std::string ready = readLine(from_child[0], 60);
-  if (ready != "STREAMING") {
+  if (std::string ready = helper.readLine(60); ready != "STREAMING") {
     out.set("error", "the streaming helper did not start: " + ready);
-    finish();
     return out;
   }
   auto measured = openOne(true);
@@ -373,8 +400,7 @@ Json Scenarios::echoSeparateClient(size_t busy, size_t keys) {
   Histogram h;
   if (error.empty()) h = measureEcho(*measured, keys, &error);
   ProcSample after = sampleProcess(options_.server_pid);
-  if (write(to_child[1], "x", 1) != 1) error = "cannot stop the helper";
-  std::string report = readLine(from_child[0], 30);
+  std::string report = helper.stop();
   if (!error.empty()) out.set("error", error);
   out.set("latency", latencyJson(h));
   if (auto parsed = Json::parse(report); parsed && parsed->find("busy_aggregate_mb_s")) {
@@ -382,7 +408,6 @@ Json Scenarios::echoSeparateClient(size_t busy, size_t keys) {
   }
   addServerStats(out, before, after);
   out.set("load_after", loadJson());
-  finish();
   Shells shells;
   shells.push_back(std::move(measured));
   closeAll(shells);
