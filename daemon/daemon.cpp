@@ -33,6 +33,11 @@ Result<void> Daemon::start() {
     auth_->start();
     services_.auth = auth_.get();
   }
+  auto recording = record::RecordingService::create(loop_, config_.recording);
+  if (!recording) return Error{"recording: " + recording.error().message, kExitConfig};
+  recording_ = std::move(*recording);
+  registry_.onSessionStarted([this](session::Session& s) { recording_->attach(s); });
+
   auto server = ws::WsServer::create(loop_, services_, deleter_);
   if (!server) return Error{server.error().message, kExitInternal};
   server_ = std::move(*server);

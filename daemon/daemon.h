@@ -20,6 +20,7 @@
 #include "loop/timer.h"
 #include "loop/uv_handle.h"
 #include "net/listener.h"
+#include "record/recording_service.h"
 #include "session/session_registry.h"
 #include "ws/connection_services.h"
 #include "ws/ws_server.h"
@@ -61,6 +62,7 @@ class Daemon {
   // Before `services_` and the server, which point at it: destroyed after them.
   std::unique_ptr<auth::AuthService> auth_;  // Null: auth is off (see `start`).
   ws::ConnectionServices services_;
+  std::unique_ptr<record::RecordingService> recording_;
   std::unique_ptr<ws::WsServer> server_;
   std::unique_ptr<net::Listener> listener_;
   loop::UvHandle<uv_signal_t> sigterm_;

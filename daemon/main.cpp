@@ -23,6 +23,7 @@ struct Flags {
   bool insecure_no_auth = false;
   std::string backend;
   std::string agent_url;
+  std::string recordings;
   std::vector<std::string> overrides;  // -o section.key=value
 };
 
@@ -31,6 +32,7 @@ airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
   auto loaded = airlock::config::loadConfig(flags.config_file, flags.overrides);
   if (!loaded) return loaded.error();
   config = std::move(*loaded);
+  if (!flags.recordings.empty()) config.recording.dir = flags.recordings;
   if (!flags.listen.empty()) {
     auto hp = airlock::config::parseHostPort(flags.listen);
     if (!hp) return airlock::Error{"--listen: " + hp.error().message};
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
   Flags flags;
   app.add_option("--config", flags.config_file, "TOML config file")->check(CLI::ExistingFile);
   app.add_option("--listen", flags.listen, "HOST:PORT to listen on (port 0 picks one)");
+  app.add_option("--recordings", flags.recordings,
+                 "directory of the session recordings (recording.dir)");
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--insecure-no-auth", flags.insecure_no_auth,

@@ -188,6 +188,14 @@ void LocalProcess::resumeOutput() {
   if (was_paused) updateWatch();
 }
 
+std::optional<bool> LocalProcess::inputEchoes() const {
+  if (!tty_) return true;  // Pipes: input is data, nothing hides it.
+  termios tio{};
+  // The master reports the slave's termios: ECHO is off at a password prompt.
+  if (!pty_.isOpen() || tcgetattr(pty_.fd(), &tio) != 0) return std::nullopt;
+  return (tio.c_lflag & ECHO) != 0;
+}
+
 void LocalProcess::terminate() {
   if (ended_) return;
   // Closing the master hangs up the terminal; the group gets SIGHUP now and

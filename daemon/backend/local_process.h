@@ -40,6 +40,7 @@ class LocalProcess final : public Process {
   void resize(uint16_t rows, uint16_t cols) override;
   void resumeOutput() override;
   void terminate() override;
+  std::optional<bool> inputEchoes() const override;
 
  private:
   static constexpr size_t kMaxReadBytes = 64 * 1024;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -58,6 +59,9 @@ class Process {
   virtual void resumeOutput() = 0;
   // Hang up now, kill the whole process group after the grace period.
   virtual void terminate() = 0;
+  // Whether typed input is echoed right now (a PTY's ECHO flag); nullopt when
+  // the backend cannot tell. Input redaction in recordings relies on it.
+  virtual std::optional<bool> inputEchoes() const { return std::nullopt; }
 };
 
 struct TargetInfo {

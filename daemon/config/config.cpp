@@ -267,7 +267,8 @@ Result<Config> loadConfig(const std::string& path, const std::vector<std::string
     if (auto r = applyOverride(root, override_text); !r) return r.error();
   }
   Config config;
-  if (auto r = rejectUnknown(root, "", {"backend", "server", "limits", "target", "agent", "auth"}); !r) {
+  if (auto r = rejectUnknown(root, "", {"backend", "server", "limits", "target", "agent", "auth",
+                                          "recording"}); !r) {
     return r.error();
   }
   if (auto r = readString(root, "", "backend", config.backend); !r) return r.error();
@@ -292,6 +293,10 @@ Result<Config> loadConfig(const std::string& path, const std::vector<std::string
   if (const toml::node* node = root.get("auth")) {
     if (!node->is_table()) return keyError("auth", "must be a table");
     if (auto r = readAuthSection(*node->as_table(), config.auth); !r) return r.error();
+  }
+  if (const toml::node* node = root.get("recording")) {
+    if (!node->is_table()) return keyError("recording", "must be a table");
+    if (auto r = readRecordingSection(*node->as_table(), config.recording); !r) return r.error();
   }
   return config;
 }

@@ -11,6 +11,7 @@
 
 #include "airlock/result.h"
 #include "config/auth_config.h"
+#include "config/recording_config.h"
 
 namespace airlock::config {
 
@@ -66,6 +67,7 @@ struct Config {
   Limits limits;
   std::vector<TargetConfig> targets;
   AuthConfig auth;                 // [auth]: off unless a key source is set.
+  RecordingConfig recording;       // [recording]: every session is recorded.
 };
 
 // Parses a TOML file; unknown keys and bad values are errors naming the key.

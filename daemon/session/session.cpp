@@ -16,7 +16,12 @@ constexpr backend::OutputStream kStreams[] = {backend::OutputStream::kStdout,
 Session::Session(SessionRegistry& registry, SessionInfo info, size_t buffer_bytes)
     : registry_(registry), info_(std::move(info)), logs_{OutputLog(buffer_bytes), OutputLog(buffer_bytes)} {}
 
-Session::~Session() { spdlog::debug("session {} freed", info_.id); }
+Session::~Session() {
+  // Owned consumers go first and must not call back into a dying session.
+  consumers_.clear();
+  owned_.clear();
+  spdlog::debug("session {} freed", info_.id);
+}
 
 Result<void> Session::start(backend::Backend& backend, SessionConsumer& first) {
   consumers_.push_back({&first, {0, 0}});
@@ -52,12 +57,50 @@ void Session::removeConsumer(SessionConsumer& consumer) {
   std::erase_if(consumers_, [&](const Attached& a) { return a.consumer == &consumer; });
   if (writer_ == &consumer) writer_ = nullptr;
   for (auto stream : kStreams) trim(stream);
-  if (consumers_.empty() && state_ == State::kRunning) {
+  // Consumers the session owns (the recorder) do not keep it alive.
+  bool viewers_left = std::any_of(consumers_.begin(), consumers_.end(), [&](const Attached& a) {
+    return std::none_of(owned_.begin(), owned_.end(),
+                        [&](const auto& o) { return o.get() == a.consumer; });
+  });
+  if (!viewers_left && state_ == State::kRunning) {
     spdlog::info("session {}: nobody attached, stopping its processes", info_.id);
     state_ = State::kEnding;
     process_->terminate();
   }
   maybeFinish();
+}
+
+template <typename Fn>
+void Session::notifyConsumers(Fn fn) {
+  std::vector<SessionConsumer*> snapshot;
+  snapshot.reserve(consumers_.size());
+  for (const auto& a : consumers_) snapshot.push_back(a.consumer);
+  for (SessionConsumer* c : snapshot) {
+    if (find(*c) != nullptr) fn(*c);
+  }
+}
+
+void Session::writeInput(std::span<const char> bytes) {
+  if (!process_ || state_ != State::kRunning) return;
+  notifyConsumers([&](SessionConsumer& c) { c.onInput(bytes); });
+  process_->writeInput(bytes);
+}
+
+void Session::resize(uint16_t rows, uint16_t cols) {
+  if (!process_ || state_ != State::kRunning) return;
+  notifyConsumers([&](SessionConsumer& c) { c.onResize(rows, cols); });
+  process_->resize(rows, cols);
+}
+
+void Session::fail(const std::string& reason) {
+  spdlog::error("session {} lost: {}", info_.id, reason);
+  notifyConsumers([&](SessionConsumer& c) { c.onSessionLost(reason); });
+  terminate();
+}
+
+void Session::adoptConsumer(std::unique_ptr<SessionConsumer> consumer) {
+  addConsumer(*consumer);
+  owned_.push_back(std::move(consumer));
 }
 
 void Session::terminate() {
@@ -106,9 +149,7 @@ void Session::onOutput(backend::OutputStream stream, size_t bytes) {
     trim(stream);  // Nobody to read it (the session is being stopped).
     return;
   }
-  // Copy: a consumer may detach itself from inside the callback.
-  auto attached = consumers_;
-  for (const auto& a : attached) a.consumer->onOutputAvailable();
+  notifyConsumers([](SessionConsumer& c) { c.onOutputAvailable(); });
 }
 
 void Session::onInputDelivered(size_t bytes) {
@@ -119,8 +160,7 @@ void Session::onProcessEnded(int wait_status) {
   wait_status_ = wait_status;
   state_ = State::kEnded;
   spdlog::info("session {} ended (wait status {})", info_.id, wait_status);
-  auto attached = consumers_;
-  for (const auto& a : attached) a.consumer->onSessionEnded(wait_status);
+  notifyConsumers([&](SessionConsumer& c) { c.onSessionEnded(wait_status); });
   maybeFinish();
 }
 

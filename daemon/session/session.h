@@ -11,7 +11,9 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +30,10 @@ class SessionRegistry;
 struct SessionInfo {
   std::string id;
   std::string principal;
+  std::string app_id;
+  std::map<std::string, std::string> labels;
+  std::string authz_verdict = "allow";
+  std::string authz_rule;
   backend::SessionSpec spec;
   std::string user;
   uint64_t started_unix_ms = 0;
@@ -53,11 +59,20 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
   // All output this consumer can ever read was read.
   bool drainedFor(const SessionConsumer& consumer) const;
 
-  void writeInput(std::span<const char> bytes) { if (process_) process_->writeInput(bytes); }
+  void writeInput(std::span<const char> bytes);
   void closeInput() { if (process_) process_->closeInput(); }
-  void resize(uint16_t rows, uint16_t cols) { if (process_) process_->resize(rows, cols); }
+  void resize(uint16_t rows, uint16_t cols);
+  std::optional<bool> inputEchoes() const {
+    return process_ ? process_->inputEchoes() : std::nullopt;
+  }
   // Stops the process now (daemon shutdown).
   void terminate();
+  // Ends the session because it cannot go on: every consumer hears `reason`
+  // (and detaches), the process is stopped.
+  void fail(const std::string& reason);
+  // Attaches a consumer the session owns (the recorder); it reads from the
+  // oldest buffered byte and is destroyed with the session.
+  void adoptConsumer(std::unique_ptr<SessionConsumer> consumer);
 
   const SessionInfo& info() const { return info_; }
   State state() const { return state_; }
@@ -80,6 +95,10 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
   const Attached* find(const SessionConsumer& consumer) const;
   void trim(backend::OutputStream stream);
   void maybeFinish();
+  // Calls `fn` for each consumer attached now, skipping any that an earlier
+  // call detached.
+  template <typename Fn>
+  void notifyConsumers(Fn fn);
 
   SessionRegistry& registry_;
   SessionInfo info_;
@@ -88,6 +107,7 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
   std::array<OutputLog, 2> logs_;
   std::vector<Attached> consumers_;
   SessionConsumer* writer_ = nullptr;
+  std::vector<std::unique_ptr<SessionConsumer>> owned_;
   std::unique_ptr<backend::Process> process_;
 };
 

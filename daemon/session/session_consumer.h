@@ -5,6 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
 
 namespace airlock::session {
 
@@ -17,6 +20,12 @@ class SessionConsumer {
   virtual void onSessionEnded(int wait_status) = 0;
   // Input written by this consumer reached the process (the writer only).
   virtual void onInputDelivered(size_t /*bytes*/) {}
+  // Input on its way to the process, from whichever consumer writes.
+  virtual void onInput(std::span<const char> /*bytes*/) {}
+  virtual void onResize(uint16_t /*rows*/, uint16_t /*cols*/) {}
+  // The session cannot go on (e.g. its recording failed under fail-closed);
+  // the consumer must detach. The process is being stopped.
+  virtual void onSessionLost(const std::string& /*reason*/) {}
 };
 
 }  // namespace airlock::session

@@ -43,7 +43,8 @@ SessionRegistry::~SessionRegistry() = default;
 SessionRegistry::Created SessionRegistry::create(backend::Backend& backend,
                                                  const std::string& principal,
                                                  backend::SessionSpec spec,
-                                                 SessionConsumer& first) {
+                                                 SessionConsumer& first,
+                                                 const Authorization& authorization) {
   auto target = backend.resolveTarget(spec.target);
   if (!target) return {nullptr, Refusal::kUnknownTarget, target.error().message};
   uint32_t& count = per_principal_[principal];
@@ -52,14 +53,23 @@ SessionRegistry::Created SessionRegistry::create(backend::Backend& backend,
             "'" + principal + "' already has " + std::to_string(count) +
                 " live sessions (limits.max_sessions_per_user)"};
   }
-  SessionInfo info{newSessionId(), principal, std::move(spec), "", nowUnixMs()};
+  SessionInfo info;
+  info.id = newSessionId();
+  info.principal = principal;
+  info.spec = std::move(spec);
+  info.started_unix_ms = nowUnixMs();
   info.user = info.spec.user.empty() ? target->user : info.spec.user;
+  info.app_id = target->app_id;
+  info.labels = target->labels;
+  info.authz_verdict = authorization.verdict;
+  info.authz_rule = authorization.rule;
   auto session = std::make_unique<Session>(*this, std::move(info), limits_.session_buffer_bytes);
   if (auto started = session->start(backend, first); !started) {
     return {nullptr, Refusal::kSpawnFailed, started.error().message};
   }
   Session* raw = session.get();
   ++count;
+  if (start_hook_) start_hook_(*raw);
   spdlog::info("session {} started: principal={} target={} user={} tty={} pid={} argv0={}",
                raw->info().id, principal, raw->info().spec.target, raw->info().user,
                raw->info().spec.tty, raw->pid(), raw->info().spec.argv[0]);

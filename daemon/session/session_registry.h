@@ -16,6 +16,12 @@
 
 namespace airlock::session {
 
+// The decision that let a session start (recorded in its header).
+struct SessionAuthorization {
+  std::string verdict = "allow";
+  std::string rule = "no authentication configured";
+};
+
 class SessionRegistry {
  public:
   SessionRegistry(loop::DeferredDeleter& deleter, const config::Limits& limits);
@@ -29,8 +35,15 @@ class SessionRegistry {
   };
   // Resolves the target, checks the limit, starts the process with `first`
   // attached. On refusal, `session` is null and `reason` says why.
+  using Authorization = SessionAuthorization;
   Created create(backend::Backend& backend, const std::string& principal,
-                 backend::SessionSpec spec, SessionConsumer& first);
+                 backend::SessionSpec spec, SessionConsumer& first,
+                 const Authorization& authorization = Authorization());
+
+  // Called for every session right after its process started, before any of
+  // its output is read: the recorder attaches here.
+  using StartHook = std::function<void(Session&)>;
+  void onSessionStarted(StartHook hook) { start_hook_ = std::move(hook); }
 
   void finish(Session& session);
   void terminateAll();
@@ -43,6 +56,7 @@ class SessionRegistry {
   const config::Limits& limits_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   std::map<std::string, uint32_t> per_principal_;
+  StartHook start_hook_;
 };
 
 }  // namespace airlock::session

@@ -110,6 +110,11 @@ void Channel::onSessionEnded(int wait_status) {
   connection_.markReady(*this);
 }
 
+void Channel::onSessionLost(const std::string& reason) {
+  detach();
+  connection_.loseChannel(id_, reason);  // Destroys this channel: nothing may follow.
+}
+
 void Channel::onInputDelivered(size_t bytes) {
   stdin_to_return_ += bytes;
   connection_.markReady(*this);

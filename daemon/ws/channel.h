@@ -47,6 +47,7 @@ class Channel final : public session::SessionConsumer {
   void onOutputAvailable() override;
   void onSessionEnded(int wait_status) override;
   void onInputDelivered(size_t bytes) override;
+  void onSessionLost(const std::string& reason) override;
 
  private:
   ClientConnection& connection_;

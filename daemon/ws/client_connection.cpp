@@ -99,7 +99,7 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
     return;
   }
   if (services_.auth == nullptr) {
-    startSession(frame.channel, open, "");
+    startSession(frame.channel, open, "", "authentication is off");
     return;
   }
   // Authorize before anything is created, for the caller, never for us.
@@ -149,7 +149,7 @@ void ClientConnection::onOpenDecision(uint32_t channel, const v1::Open& open,
     failChannel(channel, v1::FORBIDDEN, decision.line());
     return;
   }
-  startSession(channel, open, request.app_id);
+  startSession(channel, open, request.app_id, decision.rule);
 }
 
 void ClientConnection::auditDecision(const auth::AccessRequest& request, const std::string& target,
@@ -171,7 +171,7 @@ void ClientConnection::auditSessionEnd(uint32_t channel, const char* why) {
 }
 
 void ClientConnection::startSession(uint32_t channel_id, const v1::Open& open,
-                                    const std::string& app_id) {
+                                    const std::string& app_id, const std::string& rule) {
   backend::SessionSpec spec;
   spec.target = open.target();
   spec.argv.assign(open.argv().begin(), open.argv().end());
@@ -186,7 +186,8 @@ void ClientConnection::startSession(uint32_t channel_id, const v1::Open& open,
                                   : services_.limits.default_window;
   auto channel = std::make_unique<Channel>(*this, channel_id, window,
                                            services_.limits.stdin_window);
-  auto created = services_.registry.create(services_.backend, principal_.uid, std::move(spec), *channel);
+  auto created = services_.registry.create(services_.backend, principal_.uid, std::move(spec),
+                                           *channel, {"allow", rule});
   if (created.session == nullptr) {
     using Refusal = session::SessionRegistry::Refusal;
     v1::ErrorCode code = created.refusal == Refusal::kTooMany         ? v1::TOO_MANY_SESSIONS
@@ -404,6 +405,10 @@ void ClientConnection::queueControl(std::string frame) {
     close_reason_ = "too far behind";
   }
   requestWrite();
+}
+
+void ClientConnection::loseChannel(uint32_t channel, const std::string& reason) {
+  failChannel(channel, v1::SESSION_LOST, reason);
 }
 
 void ClientConnection::markReady(Channel& channel) {

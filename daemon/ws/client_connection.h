@@ -46,6 +46,9 @@ class ClientConnection final : public loop::Deferred {
   // Ends every session with SHUTTING_DOWN and closes with 1001.
   void shutdown();
   void markReady(Channel& channel);
+  // The channel's session ended abnormally: SESSION_LOST with `reason`, and
+  // the channel is closed (and destroyed).
+  void loseChannel(uint32_t channel, const std::string& reason);
 
   const net::PeerAddress& peer() const { return peer_; }
 
@@ -67,7 +70,8 @@ class ClientConnection final : public loop::Deferred {
                                     const std::string& run_as, const std::string& delegation) const;
   void onOpenDecision(uint32_t channel, const v1::Open& open, const auth::AccessRequest& request,
                       const auth::Decision& decision);
-  void startSession(uint32_t channel, const v1::Open& open, const std::string& app_id);
+  void startSession(uint32_t channel, const v1::Open& open, const std::string& app_id,
+                    const std::string& rule);
   void auditDecision(const auth::AccessRequest& request, const std::string& target,
                      const auth::Decision& decision);
   // Records the end of the session on `channel` (if it was audited) and forgets it.

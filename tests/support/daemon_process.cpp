@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -20,6 +21,7 @@ namespace airlock::testing {
 
 std::string daemonPath() { return AIRLOCK_TEST_DAEMON; }
 std::string clientPath() { return AIRLOCK_TEST_CLIENT; }
+std::string replayPath() { return AIRLOCK_TEST_REPLAY; }
 
 DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
   char tmpl[] = "/tmp/airlockd-stderr-XXXXXX";
@@ -28,6 +30,15 @@ DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) ADD_FAILURE() << "pipe";
   std::vector<std::string> args = {daemonPath(), "--listen", "127.0.0.1:0"};
+  for (size_t i = 0; i + 1 < extra_args.size(); ++i) {
+    if (extra_args[i] == "--recordings") recordings_dir_ = extra_args[i + 1];
+  }
+  if (recordings_dir_.empty()) {
+    char dir[] = "/tmp/airlock-recordings-XXXXXX";
+    recordings_dir_ = mkdtemp(dir);
+    owns_recordings_dir_ = true;
+    args.insert(args.end(), {"--recordings", recordings_dir_});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -71,6 +82,7 @@ DaemonProcess::~DaemonProcess() {
   // back to SIGKILL if it hangs).
   if (pid_ > 0) stop(SIGTERM);
   unlink(stderr_path_.c_str());
+  if (owns_recordings_dir_) std::filesystem::remove_all(recordings_dir_);
 }
 
 int DaemonProcess::stop(int signum) {

@@ -14,10 +14,15 @@ class DaemonProcess {
  public:
   // Starts `airlockd --listen 127.0.0.1:0 <extra...>`; fails the test if it
   // does not print its address within 10 s.
+  // Unless `extra_args` names `--recordings`, the daemon records into a fresh
+  // temporary directory (removed with this object).
   explicit DaemonProcess(std::vector<std::string> extra_args = {});
   ~DaemonProcess();
 
   const std::string& url() const { return url_; }
+  const std::string& recordingsDir() const { return recordings_dir_; }
+  // The public key that verifies this daemon's recordings.
+  std::string recordingKeyPath() const { return recordings_dir_ + "/.keys/signing.pub.pem"; }
   pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
   // Sends `signum` and waits (bounded) for the exit; returns the wait status.
@@ -30,10 +35,13 @@ class DaemonProcess {
   pid_t pid_ = -1;
   std::string url_;
   std::string stderr_path_;
+  std::string recordings_dir_;
+  bool owns_recordings_dir_ = false;
 };
 
 // Where the binaries under test are (set by CMake).
 std::string daemonPath();
 std::string clientPath();
+std::string replayPath();
 
 }  // namespace airlock::testing
