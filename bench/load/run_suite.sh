@@ -8,6 +8,7 @@
 #
 # Everything listens on 127.0.0.1 only; each bench run is bounded by
 # `timeout` (SUITE_TIMEOUT seconds, default 1800). Servers are stopped by pid.
+# AIRLOCKD_ARGS adds daemon flags (e.g. "--recordings /tmp/rec").
 set -eu
 build=${1:?usage: run_suite.sh BUILD_DIR OUT_DIR [airlock-bench options...]}
 out=${2:?usage: run_suite.sh BUILD_DIR OUT_DIR [airlock-bench options...]}
@@ -28,7 +29,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "load before: $(cat /proc/loadavg)"
-"$daemon" --listen 127.0.0.1:0 --config "$here/airlockd-bench.toml" >"$out/airlockd.out" 2>"$out/airlockd.err" &
+# shellcheck disable=SC2086
+"$daemon" --listen 127.0.0.1:0 --config "$here/airlockd-bench.toml" ${AIRLOCKD_ARGS:-} >"$out/airlockd.out" 2>"$out/airlockd.err" &
 daemon_pid=$!
 for _ in $(seq 50); do
   grep -q '^listening on ' "$out/airlockd.out" && break
