@@ -95,6 +95,37 @@ Result<void> parseExec(const std::vector<std::string>& args, size_t i, ExecOptio
 
 }  // namespace
 
+// `can-i [--operation OP] [-u USER] [--delegation TOKEN] TARGET`.
+static Result<void> parseCanI(const std::vector<std::string>& args, size_t i, CanIOptions& out) {
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (isFlag(arg, "--operation")) {
+      auto value = flagValue(args, i, "--operation");
+      if (!value) return value.error();
+      if (*value != "exec" && *value != "exec-stdin" && *value != "exec-tty" && *value != "watch") {
+        return usage("--operation must be exec, exec-stdin, exec-tty or watch");
+      }
+      out.operation = *value;
+    } else if (isFlag(arg, "-u") || isFlag(arg, "--user")) {
+      auto value = flagValue(args, i, arg.starts_with("--") ? "--user" : "-u");
+      if (!value) return value.error();
+      out.user = *value;
+    } else if (isFlag(arg, "--delegation")) {
+      auto value = flagValue(args, i, "--delegation");
+      if (!value) return value.error();
+      out.delegation = *value;
+    } else if (arg.starts_with("-")) {
+      return usage("unknown can-i flag " + arg);
+    } else if (out.target.empty()) {
+      out.target = arg;
+    } else {
+      return usage("can-i takes one TARGET");
+    }
+  }
+  if (out.target.empty()) return usage("can-i needs a TARGET");
+  return {};
+}
+
 Result<CliOptions> parseCommandLine(const std::vector<std::string>& args, const char* env_url,
                                     const char* env_token_file) {
   CliOptions options;
@@ -135,6 +166,11 @@ Result<CliOptions> parseCommandLine(const std::vector<std::string>& args, const 
     options.command = CliOptions::Command::kList;
     return options;
   }
+  if (command == "can-i") {
+    if (auto parsed = parseCanI(args, i + 1, options.can_i); !parsed) return parsed.error();
+    options.command = CliOptions::Command::kCanI;
+    return options;
+  }
   if (command == "exec") {
     if (i + 1 < args.size() && (args[i + 1] == "-h" || args[i + 1] == "--help")) return options;
     if (auto parsed = parseExec(args, i + 1, options.exec); !parsed) return parsed.error();
@@ -150,11 +186,16 @@ std::string usageText() {
 Usage:
   airlock [--url URL] [--token-file FILE] exec [-i] [-t] [-u USER] [-e NAME=VALUE]... TARGET [--] CMD [ARGS...]
   airlock [--url URL] [--token-file FILE] ls
+  airlock [--url URL] [--token-file FILE] can-i [--operation OP] [-u USER] [--delegation T] TARGET
   airlock --help | --version
 
 Commands:
   exec    Run CMD on TARGET ("host" is always there) and wait for it.
   ls      List the live sessions.
+  can-i   Ask the daemon whether you may open a session on TARGET and which rule
+          decides: prints "allow: RULE", "deny: REASON" or "unauthenticated:
+          REASON" and exits 0, 1 or 2. OP is exec, exec-stdin, exec-tty (the
+          default) or watch.
 
 Global flags (before the command):
   --url URL           Daemon address (env AIRLOCK_URL; default ws://127.0.0.1:7122/).

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "airlock/result.h"
+#include "client/cli/can_i_command.h"
 
 namespace airlock::client {
 
@@ -21,12 +22,13 @@ struct ExecOptions {
 };
 
 struct CliOptions {
-  enum class Command { kHelp, kVersion, kExec, kList };
+  enum class Command { kHelp, kVersion, kExec, kList, kCanI };
   Command command = Command::kHelp;
   std::string url = kDefaultUrl;
   std::string token_file;
   bool verbose = false;
   ExecOptions exec;
+  CanIOptions can_i;
 };
 
 // Parses `airlock [GLOBAL FLAGS] COMMAND ...`. Flags stop at the first

@@ -31,6 +31,9 @@ v1::Open ExecSession::buildOpen() const {
   for (const auto& arg : options_.argv) open.add_argv(arg);
   open.set_user(options_.user);
   open.set_tty(tty_);
+  // Without -i the remote stdin is closed at once: the session needs (and is
+  // authorized as) `exec`, not `exec-stdin`.
+  open.set_no_stdin(!options_.interactive);
   if (tty_) {
     const char* term = std::getenv("TERM");
     (*open.mutable_env())["TERM"] = term != nullptr && *term != '\0' ? term : kDefaultTerm;

@@ -72,6 +72,8 @@ int run(const CliOptions& cli) {
   int code;
   if (cli.command == CliOptions::Command::kList) {
     code = runCommand<ListCommand>(&loop, cli, connection_options, raw);
+  } else if (cli.command == CliOptions::Command::kCanI) {
+    code = runCommand<CanICommand>(&loop, cli, connection_options, raw, cli.can_i);
   } else {
     bool tty = cli.exec.tty;
     if (tty && !isatty(STDIN_FILENO)) {
@@ -106,6 +108,7 @@ int main(int argc, char** argv) {
       return 0;
     case CliOptions::Command::kExec:
     case CliOptions::Command::kList:
+    case CliOptions::Command::kCanI:
       return run(*cli);
   }
   return kExitUsage;

@@ -201,6 +201,27 @@ TEST_F(AuthTest, SuperuserAndCanIAnswerThroughTheSameCode) {
   EXPECT_EQ(answers[3].verdict(), "deny");
 }
 
+TEST_F(AuthTest, CanICommandPrintsTheDecisionAndExitsWithIt) {
+  DaemonProcess daemon({"--config", config()});
+  writeFile(dir_ / "alice.token", tokenFor("alice") + "\n");
+  auto canI = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {clientPath(), "--url", daemon.url(), "--token-file",
+                                     (dir_ / "alice.token").string(), "can-i"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv);
+  };
+  auto allowed = canI({"--operation", "exec", "web-1"});
+  EXPECT_EQ(allowed.exitCode(), 0) << allowed.err;
+  EXPECT_EQ(allowed.out.rfind("allow: ", 0), 0u) << allowed.out;
+  auto denied = canI({"--operation", "exec-tty", "web-1"});
+  EXPECT_EQ(denied.exitCode(), 1) << denied.err;
+  EXPECT_EQ(denied.out.rfind("deny: ", 0), 0u) << denied.out;
+  // No token at all: the upgrade itself is refused.
+  auto anonymous = runCommand({clientPath(), "--url", daemon.url(), "can-i", "web-1"});
+  EXPECT_EQ(anonymous.exitCode(), 125);
+  EXPECT_EQ(anonymous.out, "");
+}
+
 TEST_F(AuthTest, SighupReloadsThePolicy) {
   DaemonProcess daemon({"--config", config()});
   std::string bob = "token=" + tokenFor("bob");
