@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "backend/backend_factory.h"
+#include "service/process_metrics.h"
+#include "service/socket_activation.h"
 
 namespace airlock {
 namespace {
@@ -26,6 +28,14 @@ Daemon::Daemon(uv_loop_t* loop, config::Config config)
 Daemon::~Daemon() = default;
 
 Result<void> Daemon::start() {
+  notifier_ = std::make_unique<service::ServiceNotifier>(loop_, [this] { return statusText(); });
+  daemon_metrics_ = std::make_unique<metrics::DaemonMetrics>(
+      metrics_, std::string(backend_->name()), AIRLOCK_VERSION);
+  daemon_metrics_->watchSessions(registry_, [this] { return server_ ? server_->connectionCount() : 0; });
+  metrics::addProcessMetrics(metrics_);
+  status_endpoints_ = std::make_unique<service::StatusEndpoints>(metrics_);
+  services_.metrics = daemon_metrics_.get();
+  services_.http = status_endpoints_.get();
   if (config_.auth.enabled() && !config_.insecure_no_auth) {
     auto auth = auth::AuthService::create(config_.auth, loop_);
     if (!auth) return Error{"auth: " + auth.error().message, kExitConfig};
@@ -42,11 +52,7 @@ Result<void> Daemon::start() {
   if (!server) return Error{server.error().message, kExitInternal};
   server_ = std::move(*server);
 
-  auto listener = net::Listener::create(
-      loop_, config_.listen_host, config_.listen_port,
-      [this](int fd, const net::PeerAddress& peer) { onAccept(fd, peer); });
-  if (!listener) return Error{listener.error().message, kExitCannotListen};
-  listener_ = std::move(*listener);
+  if (auto listening = startListener(); !listening) return listening;
   if (!listener_->boundToLoopback() && !auth_ && !config_.insecure_no_auth) {
     return Error{"refusing to listen on " + listener_->boundAddress() +
                      ": authentication is not configured ([auth] public_key_file, jwks_file "
@@ -64,12 +70,36 @@ Result<void> Daemon::start() {
   }
   watchSignal(sigterm_, SIGTERM);
   watchSignal(sigint_, SIGINT);
-  if (auth_) watchSignal(sighup_, SIGHUP);
+  watchSignal(sighup_, SIGHUP);
   std::string host = listener_->boundAddress();
   std::printf("listening on ws://%s/\n", host.c_str());
   std::fflush(stdout);
   spdlog::info("airlockd listening on {} (backend {})", host, backend_->name());
+  lag_probe_.emplace(loop_, daemon_metrics_->loop_lag_seconds);
+  notifier_->ready();
   return {};
+}
+
+Result<void> Daemon::startListener() {
+  auto on_accept = [this](int fd, const net::PeerAddress& peer) { onAccept(fd, peer); };
+  auto inherited = service::inheritedListenSocket();
+  if (!inherited) return Error{inherited.error().message, kExitCannotListen};
+  auto listener = *inherited ? net::Listener::adopt(loop_, **inherited, on_accept)
+                             : net::Listener::create(loop_, config_.listen_host,
+                                                     config_.listen_port, on_accept);
+  if (!listener) return Error{listener.error().message, kExitCannotListen};
+  listener_ = std::move(*listener);
+  if (*inherited) {
+    spdlog::info("socket activation: accepting on the socket systemd passed ({}); "
+                 "server.listen is not used", listener_->boundAddress());
+  }
+  return {};
+}
+
+std::string Daemon::statusText() const {
+  size_t connections = server_ ? server_->connectionCount() : 0;
+  return std::to_string(registry_.size()) + " sessions, " + std::to_string(connections) +
+         " connections" + (stopping_ ? ", stopping" : "");
 }
 
 void Daemon::watchSignal(loop::UvHandle<uv_signal_t>& handle, int signum) {
@@ -84,15 +114,52 @@ void Daemon::onUvSignal(uv_signal_t* handle, int signum) {
   auto* self = loop::ownerOf<Daemon>(handle);
   if (self == nullptr) return;
   if (signum == SIGHUP) {
-    if (auto reloaded = self->auth_->reload(); !reloaded) {
+    self->reload();
+    return;
+  }
+  self->beginShutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+void Daemon::reload() {
+  notifier_->reloading();
+  if (auth_) {
+    if (auto reloaded = auth_->reload(); !reloaded) {
       spdlog::error("SIGHUP: the auth policy was not reloaded (the previous one stays): {}",
                     reloaded.error().message);
     } else {
       spdlog::info("SIGHUP: the auth policy was reloaded");
     }
-    return;
   }
-  self->beginShutdown(signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  if (load_config_) {
+    if (auto fresh = load_config_(); !fresh) {
+      spdlog::error("SIGHUP: the config was not reloaded (the previous one stays): {}",
+                    fresh.error().message);
+    } else {
+      applyReloadedConfig(std::move(*fresh));
+    }
+  }
+  notifier_->reloaded();
+}
+
+void Daemon::applyReloadedConfig(config::Config fresh) {
+  // Connections size their write buffers by write_slice_bytes when they
+  // open, so that one limit cannot change under them.
+  if (fresh.limits.write_slice_bytes != config_.limits.write_slice_bytes) {
+    spdlog::warn("SIGHUP: limits.write_slice_bytes changes at the next start only");
+    fresh.limits.write_slice_bytes = config_.limits.write_slice_bytes;
+  }
+  if (fresh.listen_host != config_.listen_host || fresh.listen_port != config_.listen_port ||
+      fresh.backend != config_.backend || fresh.targets.size() != config_.targets.size()) {
+    spdlog::warn("SIGHUP: server.listen, backend, [agent], [[target]], [auth] key sources and "
+                 "[recording] change at the next start only");
+  }
+  // The registry, the connections and the sessions read these through
+  // references: new values apply to the next frame, session or timer.
+  config_.limits = fresh.limits;
+  services_.frame_limits.max_frame_bytes = fresh.limits.max_frame_bytes;
+  config_.log_level = fresh.log_level;
+  spdlog::set_level(spdlog::level::from_str(fresh.log_level));
+  spdlog::info("SIGHUP: config reloaded (limits, log level {})", fresh.log_level);
 }
 
 void Daemon::onAccept(int fd, const net::PeerAddress& peer) {
@@ -109,15 +176,39 @@ void Daemon::beginShutdown(const char* why) {
   stopping_ = true;
   spdlog::info("{}: shutting down ({} sessions, {} connections)", why, registry_.size(),
                server_->connectionCount());
+  notifier_->stopping(why);
+  status_endpoints_->setDraining();
+  daemon_metrics_->draining.set(1);
   listener_->stop();
-  server_->shutdownConnections();  // Detaching channels stops their sessions.
-  registry_.terminateAll();        // Sessions without a connection, if any.
+  services_.draining = true;  // OPENs on open connections get SHUTTING_DOWN.
   shutdown_started_ms_ = uv_now(loop_);
   shutdown_timer_.emplace(loop_, [this] { onShutdownTick(); });
   shutdown_timer_->start(kShutdownTickMs, kShutdownTickMs);
+  uint32_t grace_ms = config_.limits.drain_grace_ms;
+  if (grace_ms == 0 || registry_.empty()) {
+    endSessions();
+    return;
+  }
+  spdlog::info("draining: {} sessions may run {} ms more", registry_.size(), grace_ms);
+  server_->noticeDraining("airlockd is stopping: this session ends in " +
+                          std::to_string((grace_ms + 999) / 1000) + " s");
+}
+
+void Daemon::endSessions() {
+  sessions_ended_ = true;
+  server_->shutdownConnections();  // Detaching channels stops their sessions.
+  registry_.terminateAll();        // Sessions without a connection, if any.
+  shutdown_started_ms_ = uv_now(loop_);
 }
 
 void Daemon::onShutdownTick() {
+  if (!sessions_ended_) {
+    // Sessions that end by themselves meanwhile send their EXIT as usual.
+    if (registry_.empty() || uv_now(loop_) - shutdown_started_ms_ >= config_.limits.drain_grace_ms) {
+      endSessions();
+    }
+    return;
+  }
   bool timed_out = uv_now(loop_) - shutdown_started_ms_ > config_.limits.shutdown_timeout_ms;
   if (!timed_out && (!registry_.empty() || server_->connectionCount() > 0)) return;
   if (timed_out) {
@@ -129,6 +220,8 @@ void Daemon::onShutdownTick() {
 
 void Daemon::finishShutdown() {
   shutdown_timer_.reset();
+  lag_probe_.reset();
+  notifier_->close();
   backend_->shutdownNow();
   server_->destroy();
   deleter_.drain();

@@ -1,13 +1,17 @@
 // Daemon: airlockd assembled. Owns, in construction order, the deferred
 // deleter, the child reaper, the backend, the session registry, the lws
 // server and the listener, and tears them down in one ordered sequence on
-// SIGTERM/SIGINT (R30): stop accepting, end every session with a message to
-// its client, close connections, destroy lws, close our handles, and require
-// `uv_loop_close() == 0`. Loop thread only.
+// SIGTERM/SIGINT (R30): stop accepting, tell systemd (STOPPING=1), let the
+// sessions run for `limits.drain_grace_ms` (no new ones), end every session
+// with a message to its client, close connections, destroy lws, close our
+// handles, and require `uv_loop_close() == 0`. SIGHUP reloads the auth
+// policy and, through the config loader, limits and log level. Loop thread
+// only.
 #pragma once
 
 #include <uv.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -20,6 +24,11 @@
 #include "loop/timer.h"
 #include "loop/uv_handle.h"
 #include "net/listener.h"
+#include "service/daemon_metrics.h"
+#include "service/loop_lag_probe.h"
+#include "service/metrics_registry.h"
+#include "service/service_notifier.h"
+#include "service/status_endpoints.h"
 #include "record/recording_service.h"
 #include "session/session_registry.h"
 #include "ws/connection_services.h"
@@ -44,17 +53,32 @@ class Daemon {
   Result<void> start();
   // Runs the loop until shutdown completes; returns the process exit code.
   int run();
+  // How SIGHUP re-reads the config (file, environment, flags: the same as at
+  // start). Without one, SIGHUP reloads the auth policy only.
+  using ConfigLoader = std::function<Result<config::Config>()>;
+  void setConfigLoader(ConfigLoader loader) { load_config_ = std::move(loader); }
+  metrics::Registry& metrics() { return metrics_; }
 
  private:
   void onAccept(int fd, const net::PeerAddress& peer);
   void beginShutdown(const char* why);
+  // The end of the drain: SHUTTING_DOWN to every session, stop them all.
+  void endSessions();
   void onShutdownTick();
+  void reload();
+  void applyReloadedConfig(config::Config fresh);
+  Result<void> startListener();
+  std::string statusText() const;
   void finishShutdown();
   void watchSignal(loop::UvHandle<uv_signal_t>& handle, int signum);
   static void onUvSignal(uv_signal_t* handle, int signum);
 
   uv_loop_t* loop_;
   config::Config config_;
+  // Before everything that counts into it.
+  metrics::Registry metrics_;
+  std::unique_ptr<metrics::DaemonMetrics> daemon_metrics_;
+  std::unique_ptr<service::StatusEndpoints> status_endpoints_;
   loop::DeferredDeleter deleter_;
   backend::ChildReaper reaper_;
   std::unique_ptr<backend::Backend> backend_;  // Chosen by `config.backend`.
@@ -67,10 +91,14 @@ class Daemon {
   std::unique_ptr<net::Listener> listener_;
   loop::UvHandle<uv_signal_t> sigterm_;
   loop::UvHandle<uv_signal_t> sigint_;
-  loop::UvHandle<uv_signal_t> sighup_;          // Reloads the auth policy file.
+  loop::UvHandle<uv_signal_t> sighup_;          // Reloads the policy, limits, log level.
   std::optional<loop::Timer> shutdown_timer_;
   uint64_t shutdown_started_ms_ = 0;
   bool stopping_ = false;
+  bool sessions_ended_ = false;  // The drain is over (endSessions ran).
+  ConfigLoader load_config_;
+  std::unique_ptr<service::ServiceNotifier> notifier_;  // sd_notify; a no-op outside systemd.
+  std::optional<metrics::LoopLagProbe> lag_probe_;
 };
 
 }  // namespace airlock

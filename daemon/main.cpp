@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -10,9 +11,14 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "auth/auth_service.h"
 #include "auth/check_access.h"
 #include "config/config.h"
+#include "config/env_overrides.h"
 #include "daemon.h"
+#include "service/journal_sink.h"
+
+extern char** environ;
 
 namespace {
 
@@ -25,11 +31,16 @@ struct Flags {
   std::string agent_url;
   std::string recordings;
   std::vector<std::string> overrides;  // -o section.key=value
+  std::vector<std::string> env_overrides;  // AIRLOCK_SECTION_KEY=value, applied before -o
+  std::string check_config;               // --check-config FILE
 };
 
 airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
   airlock::config::Config config;
-  auto loaded = airlock::config::loadConfig(flags.config_file, flags.overrides);
+  // Precedence: file < environment < -o < the dedicated flags below.
+  std::vector<std::string> overrides = flags.env_overrides;
+  overrides.insert(overrides.end(), flags.overrides.begin(), flags.overrides.end());
+  auto loaded = airlock::config::loadConfig(flags.config_file, overrides);
   if (!loaded) return loaded.error();
   config = std::move(*loaded);
   if (!flags.recordings.empty()) config.recording.dir = flags.recordings;
@@ -44,6 +55,24 @@ airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
   if (!flags.backend.empty()) config.backend = flags.backend;
   if (!flags.agent_url.empty()) config.agent.url = flags.agent_url;
   return config;
+}
+
+// --check-config: what the daemon would run with (file, environment, -o),
+// including the [auth] key and policy files. 0 when good, 78 naming the key.
+int checkConfig(Flags flags) {
+  flags.config_file = flags.check_config;
+  auto config = loadConfig(flags);
+  if (config && config->auth.enabled()) {
+    if (auto auth = airlock::auth::AuthService::create(config->auth, nullptr); !auth) {
+      config = airlock::Error{"auth: " + auth.error().message};
+    }
+  }
+  if (!config) {
+    std::cerr << "airlockd: " << flags.check_config << ": " << config.error().message << "\n";
+    return airlock::kExitConfig;
+  }
+  std::cout << flags.check_config << ": config OK\n";
+  return airlock::kExitOk;
 }
 
 }  // namespace
@@ -69,8 +98,13 @@ int main(int argc, char** argv) {
                  "Mesos agent operator API (mesos backend), e.g. http://127.0.0.1:5051/api/v1");
   app.add_option("-o", flags.overrides, "override a config key: section.key=value (repeatable)")
       ->allow_extra_args(false);
-  app.footer("Subcommand: airlockd check-access --help (explain an authorization decision)");
-  app.set_version_flag("--version", "airlockd 0.1.0");
+  app.add_option("--check-config", flags.check_config,
+                 "check a config file (with AIRLOCK_* and -o applied) and exit: 0 good, 78 bad");
+  app.footer("Config keys can also be set as AIRLOCK_<SECTION>_<KEY>=value (e.g. "
+             "AIRLOCK_LIMITS_DRAIN_GRACE_MS=30000); precedence: file < environment < flags. "
+             "AIRLOCK_CONFIG names the config file when --config is not given.\n"
+             "Subcommand: airlockd check-access --help (explain an authorization decision)");
+  app.set_version_flag("--version", "airlockd " AIRLOCK_VERSION);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,7 +112,12 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : airlock::kExitUsage;
   }
 
-  auto logger = spdlog::stderr_color_mt("airlockd");
+  flags.env_overrides = airlock::config::envOverrides(environ);
+  if (flags.config_file.empty() && std::getenv("AIRLOCK_CONFIG") != nullptr) {
+    flags.config_file = std::getenv("AIRLOCK_CONFIG");
+  }
+  if (!flags.check_config.empty()) return checkConfig(flags);
+  auto logger = airlock::service::makeDaemonLogger("airlockd");
   spdlog::set_default_logger(logger);
   auto config = loadConfig(flags);
   if (!config) {
@@ -91,6 +130,7 @@ int main(int argc, char** argv) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   auto daemon = std::make_unique<airlock::Daemon>(&loop, std::move(*config));
+  daemon->setConfigLoader([flags] { return loadConfig(flags); });
   int code = airlock::kExitOk;
   if (auto started = daemon->start(); !started) {
     spdlog::error("{}", started.error().message);

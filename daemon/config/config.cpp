@@ -84,7 +84,7 @@ Result<void> readLimits(const toml::table& t, Limits& l) {
                               "max_sessions_per_user", "session_buffer_bytes", "default_window",
                               "max_window", "stdin_window", "write_slice_bytes",
                               "max_control_queue_bytes", "kill_grace_ms", "exit_drain_ms",
-                              "shutdown_timeout_ms"});
+                              "shutdown_timeout_ms", "drain_grace_ms"});
       !r) {
     return r;
   }
@@ -101,6 +101,7 @@ Result<void> readLimits(const toml::table& t, Limits& l) {
       readUnsigned(t, "limits", "kill_grace_ms", l.kill_grace_ms),
       readUnsigned(t, "limits", "exit_drain_ms", l.exit_drain_ms),
       readUnsigned(t, "limits", "shutdown_timeout_ms", l.shutdown_timeout_ms),
+      readUnsigned(t, "limits", "drain_grace_ms", l.drain_grace_ms),
   };
   for (auto& r : results) {
     if (!r) return r;

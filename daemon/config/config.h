@@ -30,6 +30,11 @@ struct Limits {
   uint32_t kill_grace_ms = 2000;             // SIGHUP -> SIGKILL.
   uint32_t exit_drain_ms = 1000;             // Wait for output EOF after the process exited.
   uint32_t shutdown_timeout_ms = 5000;
+  // SIGTERM: sessions may go on (no new ones) this long before they are
+  // ended with SHUTTING_DOWN; 0 ends them at once. The stop then takes up to
+  // drain_grace_ms + shutdown_timeout_ms (systemd's TimeoutStopSec must be
+  // longer).
+  uint32_t drain_grace_ms = 0;
 };
 
 // A session target declared in the config (the local backend's "tasks").

@@ -1,6 +1,7 @@
 #include "net/listener.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
@@ -88,6 +89,19 @@ Result<std::unique_ptr<Listener>> Listener::create(uv_loop_t* loop, const std::s
     close(fd);
     return Error::fromErrno("listen on " + formatAddress(*addr), err);
   }
+  return watch(loop, fd, std::move(on_accept));
+}
+
+Result<std::unique_ptr<Listener>> Listener::adopt(uv_loop_t* loop, int fd, AcceptFn on_accept) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+    return Error::fromErrno("cannot use the inherited listening socket");
+  }
+  fcntl(fd, F_SETFD, FD_CLOEXEC);  // Never inherited by the sessions' processes.
+  return watch(loop, fd, std::move(on_accept));
+}
+
+Result<std::unique_ptr<Listener>> Listener::watch(uv_loop_t* loop, int fd, AcceptFn on_accept) {
   sockaddr_storage bound{};
   socklen_t bound_len = sizeof bound;
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_len);

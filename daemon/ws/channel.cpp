@@ -1,6 +1,7 @@
 #include "ws/channel.h"
 
 #include <sys/wait.h>
+#include <uv.h>
 
 #include <algorithm>
 #include <cstring>
@@ -34,6 +35,7 @@ Result<void> Channel::onStdin(std::span<const uint8_t> bytes) {
                  v1::CREDIT_EXCEEDED};
   }
   stdin_credit_ -= bytes.size();
+  if (echo_since_ns_ == 0 && !bytes.empty()) echo_since_ns_ = uv_hrtime();
   if (session_ != nullptr) {
     session_->writeInput({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
   }
@@ -46,9 +48,16 @@ void Channel::onCredit(uint64_t bytes) {
   if (was_blocked) connection_.markReady(*this);
 }
 
+void Channel::notice(const std::string& text) {
+  if (session_ == nullptr || !session_->info().spec.tty) return;
+  notice_ = "\r\n[" + text + "]\r\n";
+  if (output_credit_ >= notice_.size()) connection_.markReady(*this);
+}
+
 bool Channel::wantsWrite() const {
   if (session_ == nullptr) return false;
   if (stdin_to_return_ > 0) return true;
+  if (!notice_.empty() && output_credit_ >= notice_.size()) return true;
   bool has_output = !session_->readable(*this, OutputStream::kStdout).empty() ||
                     !session_->readable(*this, OutputStream::kStderr).empty();
   if (has_output) return output_credit_ > 0;
@@ -66,6 +75,13 @@ Channel::Produced Channel::produceFrame(uint8_t* out, size_t max_payload) {
     std::memcpy(out, frame.data(), frame.size());
     return {frame.size(), false};
   }
+  if (!notice_.empty() && output_credit_ >= notice_.size() && notice_.size() <= max_payload) {
+    proto::writeHeader(out, proto::FrameType::kStdout, id_);
+    std::memcpy(out + proto::kHeaderBytes, notice_.data(), notice_.size());
+    output_credit_ -= notice_.size();
+    size_t n = std::exchange(notice_, {}).size();
+    return {proto::kHeaderBytes + n, false};
+  }
   if (output_credit_ > 0) {
     for (size_t i = 0; i < 2; ++i) {
       OutputStream stream = kStreams[(next_stream_ + i) % 2];
@@ -80,6 +96,7 @@ Channel::Produced Channel::produceFrame(uint8_t* out, size_t max_payload) {
       output_credit_ -= n;
       next_stream_ = (next_stream_ + i + 1) % 2;
       session_->consume(*this, stream, n);
+      countOutput(stream, n);
       return {proto::kHeaderBytes + n, false};
     }
   }
@@ -98,6 +115,17 @@ Channel::Produced Channel::produceFrame(uint8_t* out, size_t max_payload) {
     return {frame.size(), true};
   }
   return {};
+}
+
+void Channel::countOutput(backend::OutputStream stream, size_t bytes) {
+  metrics::DaemonMetrics* metrics = connection_.metrics();
+  if (metrics == nullptr) return;
+  (stream == OutputStream::kStdout ? metrics->stdout_bytes : metrics->stderr_bytes)
+      .inc(static_cast<double>(bytes));
+  if (echo_since_ns_ != 0) {
+    metrics->echo_seconds.observe(static_cast<double>(uv_hrtime() - echo_since_ns_) / 1e9);
+    echo_since_ns_ = 0;
+  }
 }
 
 void Channel::onOutputAvailable() {

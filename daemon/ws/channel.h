@@ -31,6 +31,10 @@ class Channel final : public session::SessionConsumer {
   void detach();
 
   Result<void> onStdin(std::span<const uint8_t> bytes);
+  // A daemon notice for the person at a TTY session ("airlockd is stopping"),
+  // sent as terminal output before the session's next bytes, within the
+  // output credit. Not for sessions without a TTY: their stdout is data.
+  void notice(const std::string& text);
   void onCredit(uint64_t bytes);
 
   bool wantsWrite() const;
@@ -50,6 +54,9 @@ class Channel final : public session::SessionConsumer {
   void onSessionLost(const std::string& reason) override;
 
  private:
+  // Output bytes and echo latency for /metrics.
+  void countOutput(backend::OutputStream stream, size_t bytes);
+
   ClientConnection& connection_;
   uint32_t id_;
   session::Session* session_ = nullptr;
@@ -59,6 +66,8 @@ class Channel final : public session::SessionConsumer {
   bool ended_ = false;
   int wait_status_ = 0;
   size_t next_stream_ = 0;
+  std::string notice_;           // Pending `notice` text.
+  uint64_t echo_since_ns_ = 0;   // First STDIN not yet followed by output (uv_hrtime).
 };
 
 }  // namespace airlock::ws

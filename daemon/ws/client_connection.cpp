@@ -2,6 +2,8 @@
 
 #include "auth/auth_service.h"
 
+#include <uv.h>
+
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -83,6 +85,11 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
                 "channel " + std::to_string(frame.channel) + " is already open");
     return;
   }
+  if (services_.draining) {
+    failChannel(frame.channel, v1::SHUTTING_DOWN, "airlockd is stopping; no new sessions");
+    return;
+  }
+  open_started_ns_[frame.channel] = uv_hrtime();
   v1::Open open;
   if (auto r = proto::decodeMessage(frame, open); !r) {
     failChannel(frame.channel, v1::BAD_FRAME, r.error().message);
@@ -154,6 +161,7 @@ void ClientConnection::onOpenDecision(uint32_t channel, const v1::Open& open,
 
 void ClientConnection::auditDecision(const auth::AccessRequest& request, const std::string& target,
                                      const auth::Decision& decision) {
+  if (services_.metrics != nullptr) services_.metrics->decision(decision.verdict());
   services_.auth->audit().record(auth::AuditEvent{
       "decision", principal_.uid, std::string(auth::operationName(request.operation)), target,
       request.app_id, decision.verdict(), decision.rule, "", peer_.text});
@@ -194,6 +202,7 @@ void ClientConnection::startSession(uint32_t channel_id, const v1::Open& open,
                          : created.refusal == Refusal::kUnknownTarget ? v1::UNKNOWN_TARGET
                                                                       : v1::SPAWN_FAILED;
     spdlog::info("client {}: session refused: {}", peer_.text, created.reason);
+    if (services_.metrics != nullptr) services_.metrics->sessions_refused.inc();
     queueControl(proto::encodeFrame(proto::FrameType::kError, channel_id, [&] {
       v1::Error e;
       e.set_code(code);
@@ -220,6 +229,13 @@ void ClientConnection::startSession(uint32_t channel_id, const v1::Open& open,
   // OPENED goes through the control queue, which is written before any
   // channel data, so it precedes the session's first output.
   queueControl(proto::encodeFrame(proto::FrameType::kOpened, channel_id, opened));
+  if (auto it = open_started_ns_.find(channel_id); it != open_started_ns_.end()) {
+    if (services_.metrics != nullptr) {
+      services_.metrics->sessions_started.inc();
+      services_.metrics->setup_seconds.observe(static_cast<double>(uv_hrtime() - it->second) / 1e9);
+    }
+    open_started_ns_.erase(it);
+  }
   Channel& ref = *channel;
   channels_.emplace(channel_id, std::move(channel));
   if (ref.wantsWrite()) markReady(ref);
@@ -235,6 +251,8 @@ void ClientConnection::handleStdin(const proto::Frame& frame) {
   }
   if (auto r = channel->onStdin(frame.payload); !r) {
     failChannel(frame.channel, static_cast<v1::ErrorCode>(r.error().code), r.error().message);
+  } else if (services_.metrics != nullptr) {
+    services_.metrics->stdin_bytes.inc(static_cast<double>(frame.payload.size()));
   }
 }
 
@@ -359,6 +377,7 @@ void ClientConnection::failChannel(uint32_t channel, v1::ErrorCode code, const s
   error.set_code(code);
   error.set_message(message);
   queueControl(proto::encodeFrame(proto::FrameType::kError, channel, error));
+  open_started_ns_.erase(channel);
   if (channel != proto::kConnectionChannel) {
     channels_.erase(channel);
     auditSessionEnd(channel, "ended by an error");
@@ -373,6 +392,10 @@ int ClientConnection::failConnection(v1::ErrorCode code, const std::string& mess
   close_reason_ = message.substr(0, 120);
   requestWrite();
   return 0;
+}
+
+void ClientConnection::noticeDraining(const std::string& text) {
+  for (auto& [id, channel] : channels_) channel->notice(text);
 }
 
 void ClientConnection::shutdown() {

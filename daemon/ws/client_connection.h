@@ -45,6 +45,10 @@ class ClientConnection final : public loop::Deferred {
 
   // Ends every session with SHUTTING_DOWN and closes with 1001.
   void shutdown();
+  // The drain began: TTY sessions get `text` on their terminal (see
+  // Channel::notice); the sessions go on until `shutdown`.
+  void noticeDraining(const std::string& text);
+  metrics::DaemonMetrics* metrics() const { return services_.metrics; }
   void markReady(Channel& channel);
   // The channel's session ended abnormally: SESSION_LOST with `reason`, and
   // the channel is closed (and destroyed).
@@ -93,6 +97,7 @@ class ClientConnection final : public loop::Deferred {
   // Set to null in `onClosed`: decisions that arrive later are dropped.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::set<uint32_t> authorizing_;       // OPENs waiting for their decision.
+  std::map<uint32_t, uint64_t> open_started_ns_;  // OPEN received (uv_hrtime), until OPENED.
   std::set<uint32_t> no_stdin_;          // Channels opened with `no_stdin`.
   std::map<uint32_t, auth::AuditEvent> audited_;  // Live sessions, for session_end.
   std::map<uint32_t, std::unique_ptr<Channel>> channels_;

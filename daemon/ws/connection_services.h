@@ -8,7 +8,9 @@
 #include "backend/process.h"
 #include "config/config.h"
 #include "frame.h"
+#include "service/daemon_metrics.h"
 #include "session/session_registry.h"
+#include "ws/http_endpoints.h"
 
 namespace airlock::ws {
 
@@ -20,6 +22,12 @@ struct ConnectionServices {
   // Authentication and authorization; null when auth is off (no [auth] key
   // source, or --insecure-no-auth): every caller is then "anonymous".
   auth::AuthService* auth = nullptr;
+  // Counters and latencies for /metrics; null when not measured (unit tests).
+  metrics::DaemonMetrics* metrics = nullptr;
+  // /metrics and /healthz; null: every plain HTTP request gets 404.
+  HttpEndpoints* http = nullptr;
+  // Set when SIGTERM starts the drain: new OPENs get SHUTTING_DOWN.
+  bool draining = false;
 };
 
 }  // namespace airlock::ws

@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -16,6 +18,7 @@ namespace {
 constexpr size_t kRxBufferBytes = 64 * 1024;
 // Longer Authorization / Cookie / Origin headers are refused, not truncated.
 constexpr int kMaxAuthHeaderBytes = 20 * 1024;
+constexpr size_t kHttpChunkBytes = 16 * 1024;
 
 std::optional<std::string> copyHeader(lws* wsi, lws_token_indexes token, bool& too_long) {
   int len = lws_hdr_total_length(wsi, token);
@@ -103,6 +106,10 @@ void WsServer::shutdownConnections() {
   for (ClientConnection* c : live) c->shutdown();
 }
 
+void WsServer::noticeDraining(const std::string& text) {
+  for (ClientConnection* c : connections_) c->noticeDraining(text);
+}
+
 int WsServer::onEstablished(lws* wsi, ClientConnection** slot) {
   int fd = lws_get_socket_fd(wsi);
   net::PeerAddress peer{"unknown", false};
@@ -147,6 +154,7 @@ int WsServer::onConfirmUpgrade(lws* wsi) {
     pending_principals_[fd] = std::move(*principal);
     return 0;
   }
+  if (services_.metrics != nullptr) services_.metrics->decision("unauthenticated");
   // Never the header values: they hold the token.
   services_.auth->audit().record(auth::AuditEvent{"decision", "", "connect", "", "",
                                                   "unauthenticated", principal.error().message,
@@ -156,15 +164,63 @@ int WsServer::onConfirmUpgrade(lws* wsi) {
   return 1;
 }
 
+int WsServer::onHttpRequest(lws* wsi, const char* path) {
+  if (services_.http == nullptr || path == nullptr) return 1;
+  auto response = services_.http->get(path);
+  if (!response) return 1;
+  uint8_t buffer[LWS_PRE + 512];
+  uint8_t* start = buffer + LWS_PRE;
+  uint8_t* p = start;
+  uint8_t* end = buffer + sizeof buffer;
+  if (lws_add_http_common_headers(wsi, static_cast<unsigned>(response->status),
+                                  response->content_type.c_str(), response->body.size(), &p,
+                                  end) ||
+      lws_finalize_write_http_header(wsi, start, &p, end)) {
+    return -1;
+  }
+  http_responses_[wsi] = PendingHttp{std::move(response->body), 0};
+  lws_callback_on_writable(wsi);
+  return 0;
+}
+
+int WsServer::onHttpWritable(lws* wsi) {
+  auto it = http_responses_.find(wsi);
+  if (it == http_responses_.end()) return 0;
+  PendingHttp& pending = it->second;
+  // One lws_write per WRITEABLE (R12), a bounded chunk each.
+  size_t n = std::min(pending.body.size() - pending.sent, kHttpChunkBytes);
+  bool last = pending.sent + n == pending.body.size();
+  std::vector<uint8_t> buffer(LWS_PRE + n);
+  std::memcpy(buffer.data() + LWS_PRE, pending.body.data() + pending.sent, n);
+  if (lws_write(wsi, buffer.data() + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) <
+      static_cast<int>(n)) {
+    return -1;
+  }
+  pending.sent += n;
+  if (!last) {
+    lws_callback_on_writable(wsi);
+    return 0;
+  }
+  http_responses_.erase(it);
+  return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 int WsServer::onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
   switch (reason) {
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
       if (WsServer* server = serverOf(wsi)) return server->onConfirmUpgrade(wsi);
       return -1;
     case LWS_CALLBACK_HTTP:
-      // No HTTP resources yet; /metrics and /healthz come with the service work.
+      if (WsServer* server = serverOf(wsi)) {
+        if (int handled = server->onHttpRequest(wsi, static_cast<const char*>(in)); handled <= 0) {
+          return handled;
+        }
+      }
       if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, nullptr)) return -1;
       return lws_http_transaction_completed(wsi) ? -1 : 0;
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+      if (WsServer* server = serverOf(wsi)) return server->onHttpWritable(wsi);
+      return -1;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
       spdlog::info("refused a WebSocket without the {} subprotocol", proto::kSubprotocol);
       return -1;
@@ -173,6 +229,7 @@ int WsServer::onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void*
       if (WsServer* server = serverOf(wsi)) {
         server->pending_peers_.erase(lws_get_socket_fd(wsi));
         server->pending_principals_.erase(lws_get_socket_fd(wsi));
+        server->http_responses_.erase(wsi);
       }
       return 0;
     }

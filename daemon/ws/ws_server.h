@@ -1,6 +1,7 @@
 // WsServer: libwebsockets as a guest on our libuv loop (foreign loop). It
 // never listens itself: the Listener accepts and hands each socket over with
-// `adopt`. Plain HTTP requests get 404; WebSocket upgrades must ask for the
+// `adopt`. Plain HTTP GETs go to `services.http` (/metrics, /healthz), else
+// 404; WebSocket upgrades must ask for the
 // airlock.v1 subprotocol and, when auth is on, carry a valid token (else 401
 // before the upgrade). Owned by the Daemon; loop thread only.
 #pragma once
@@ -10,6 +11,7 @@
 
 #include <memory>
 #include <set>
+#include <string>
 #include <unordered_map>
 
 #include "airlock/result.h"
@@ -30,6 +32,8 @@ class WsServer {
   void adopt(int fd, const net::PeerAddress& peer);
   // Tells every client the daemon is stopping and closes their connections.
   void shutdownConnections();
+  // The drain began: `text` to the TTY sessions (ClientConnection::noticeDraining).
+  void noticeDraining(const std::string& text);
   size_t connectionCount() const { return connections_.size(); }
   // Destroys the lws context; its handles close as the loop keeps running.
   void destroy();
@@ -44,6 +48,15 @@ class WsServer {
   // answered 401 ourselves.
   int onConfirmUpgrade(lws* wsi);
   void onClosed(ClientConnection** slot);
+  // LWS_CALLBACK_HTTP: 0 when `services_.http` answers (headers written, the
+  // body follows in HTTP_WRITEABLE), 1 when it does not know `path`.
+  int onHttpRequest(lws* wsi, const char* path);
+  int onHttpWritable(lws* wsi);
+
+  struct PendingHttp {
+    std::string body;
+    size_t sent = 0;
+  };
 
   ConnectionServices& services_;
   loop::DeferredDeleter& deleter_;
@@ -53,6 +66,7 @@ class WsServer {
   std::set<ClientConnection*> connections_;
   std::unordered_map<int, net::PeerAddress> pending_peers_;  // By fd, until ESTABLISHED.
   std::unordered_map<int, auth::Principal> pending_principals_;  // By fd, authenticated upgrades.
+  std::unordered_map<lws*, PendingHttp> http_responses_;  // Bodies being written.
 };
 
 }  // namespace airlock::ws

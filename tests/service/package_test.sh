@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the .deb with CPack, checks that its Depends cover every library its
+# binaries link (and the lws libuv plugin), installs it with apt-get, runs
+# the installed airlockd (--version, --check-config on the shipped config),
+# verifies the installed units, then removes the package again.
+# Usage: package_test.sh BUILD_DIR   (root; the build must be complete)
+set -euo pipefail
+build=$1
+work=$build/package-test
+rm -rf "$work" && mkdir -p "$work"
+cpack --config "$build/CPackConfig.cmake" -B "$work" > "$work/cpack.log"
+deb=$(ls "$work"/airlock_*.deb)
+echo "package: $(basename "$deb")"
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+dep_names=" $(tr ',|' '\n\n' <<< "$depends" | sed 's/(.*//; s/[[:space:]]//g' | tr '\n' ' ') "
+[[ $dep_names == *" libwebsockets-evlib-uv "* ]] || { echo "missing libwebsockets-evlib-uv"; exit 1; }
+
+# Every NEEDED library of every ELF file must come from a package in Depends.
+dpkg-deb -x "$deb" "$work/root"
+missing=0
+while IFS= read -r elf; do
+  file "$elf" | grep -q ELF || continue
+  for lib in $(readelf -d "$elf" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+    pkg=$(dpkg -S "*/$lib" 2>/dev/null | head -n 1 | cut -d: -f1)
+    if [[ -z $pkg ]]; then echo "$elf: $lib belongs to no package"; missing=1; continue; fi
+    [[ $dep_names == *" $pkg "* ]] || { echo "$(basename "$elf"): $lib ($pkg) not in Depends"; missing=1; }
+  done
+done < <(find "$work/root" -type f -perm -u+x)
+[[ $missing == 0 ]]
+echo "dependencies: complete"
+
+if dpkg -s airlock > /dev/null 2>&1; then
+  echo "airlock is already installed on this machine; not touching it"; exit 1
+fi
+trap 'dpkg --purge airlock > /dev/null 2>&1 || true' EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -qq -o DPkg::Lock::Timeout=120 "$deb" > "$work/apt.log" 2>&1 ||
+  { cat "$work/apt.log"; exit 1; }
+version=$(/usr/sbin/airlockd --version)
+echo "installed: $version"
+[[ $version == "airlockd "* ]]
+/usr/sbin/airlockd --check-config /etc/airlockd/airlockd.toml
+/usr/sbin/airlockd --check-config /usr/share/doc/airlock/examples/airlockd.toml
+test -x /usr/libexec/airlock/airlock-enter
+/usr/bin/airlock --help > /dev/null
+/usr/bin/airlock-replay --help > /dev/null
+man -w airlockd > /dev/null
+systemd-analyze verify /lib/systemd/system/airlockd.service /lib/systemd/system/airlockd-local.service \
+  /lib/systemd/system/airlockd.socket
+echo "package: ok"
