@@ -44,7 +44,9 @@ class LocalProcess final : public Process {
 
  private:
   static constexpr size_t kMaxReadBytes = 64 * 1024;
-  static constexpr int kReadsPerWakeup = 4;
+  // One read per wake-up: a busy PTY takes at most 64 KiB per loop turn, so
+  // other sessions (and keystroke echoes) get their turn soon.
+  static constexpr int kReadsPerWakeup = 1;
 
   PolledFd& outputFd(OutputStream stream);
   PolledFd& inputFd() { return tty_ ? pty_ : stdin_; }

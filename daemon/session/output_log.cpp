@@ -8,7 +8,7 @@ namespace airlock::session {
 std::span<char> OutputLog::writableSpan() {
   size_t free = capacity_ - used();
   if (free == 0) return {};
-  if (!storage_) storage_.reset(new char[capacity_]);
+  if (!storage_) storage_ = pool_->take();
   size_t start = static_cast<size_t>(head_ % capacity_);
   return {storage_.get() + start, std::min(free, capacity_ - start)};
 }
@@ -30,7 +30,7 @@ void OutputLog::trimTo(uint64_t offset) {
   assert(offset <= head_);
   if (offset <= tail_) return;
   tail_ = offset;
-  if (tail_ == head_) storage_.reset();
+  if (tail_ == head_) pool_->give(std::move(storage_));
 }
 
 }  // namespace airlock::session

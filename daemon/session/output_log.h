@@ -2,7 +2,8 @@
 // byte offsets. The process reads straight into `writableSpan()`; consumers
 // read at their own cursor; the log is trimmed to the slowest cursor (style
 // R16). A full log means the process is not read (flow control). The storage
-// is released whenever the log is empty, so idle sessions hold no buffer.
+// goes back to the BufferPool whenever the log is empty, so idle sessions
+// hold no buffer.
 // Owned by a Session; loop thread only.
 #pragma once
 
@@ -11,11 +12,17 @@
 #include <memory>
 #include <span>
 
+#include "session/buffer_pool.h"
+
 namespace airlock::session {
 
 class OutputLog {
  public:
-  explicit OutputLog(size_t capacity) : capacity_(capacity) {}
+  // Buffers come from `pool` (its buffer size is the capacity) and go back
+  // to it when the log drains.
+  explicit OutputLog(BufferPool& pool) : pool_(&pool), capacity_(pool.bufferBytes()) {}
+  ~OutputLog() { pool_->give(std::move(storage_)); }
+  OutputLog(OutputLog&&) = default;
 
   // Contiguous free space at the head; empty when the log is full.
   std::span<char> writableSpan();
@@ -33,6 +40,7 @@ class OutputLog {
   bool holdsStorage() const { return storage_ != nullptr; }
 
  private:
+  BufferPool* pool_;
   size_t capacity_;
   std::unique_ptr<char[]> storage_;
   uint64_t head_ = 0;

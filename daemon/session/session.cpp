@@ -13,8 +13,8 @@ constexpr backend::OutputStream kStreams[] = {backend::OutputStream::kStdout,
                                               backend::OutputStream::kStderr};
 }  // namespace
 
-Session::Session(SessionRegistry& registry, SessionInfo info, size_t buffer_bytes)
-    : registry_(registry), info_(std::move(info)), logs_{OutputLog(buffer_bytes), OutputLog(buffer_bytes)} {}
+Session::Session(SessionRegistry& registry, SessionInfo info, BufferPool& buffers)
+    : registry_(registry), info_(std::move(info)), logs_{OutputLog(buffers), OutputLog(buffers)} {}
 
 Session::~Session() {
   // Owned consumers go first and must not call back into a dying session.

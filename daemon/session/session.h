@@ -43,7 +43,7 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
  public:
   enum class State { kStarting, kRunning, kEnding, kEnded };
 
-  Session(SessionRegistry& registry, SessionInfo info, size_t buffer_bytes);
+  Session(SessionRegistry& registry, SessionInfo info, BufferPool& buffers);
   ~Session() override;
 
   // Starts the process with `first` already attached (so no output is missed)

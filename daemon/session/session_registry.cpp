@@ -28,6 +28,9 @@ std::string newSessionId() {
   return out;
 }
 
+// Free output buffers kept for reuse: 32 x 256 KiB = 8 MiB at most.
+constexpr size_t kFreeBuffers = 32;
+
 uint64_t nowUnixMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -36,7 +39,7 @@ uint64_t nowUnixMs() {
 }  // namespace
 
 SessionRegistry::SessionRegistry(loop::DeferredDeleter& deleter, const config::Limits& limits)
-    : deleter_(deleter), limits_(limits) {}
+    : deleter_(deleter), limits_(limits), buffers_(limits.session_buffer_bytes, kFreeBuffers) {}
 
 SessionRegistry::~SessionRegistry() = default;
 
@@ -63,7 +66,7 @@ SessionRegistry::Created SessionRegistry::create(backend::Backend& backend,
   info.labels = target->labels;
   info.authz_verdict = authorization.verdict;
   info.authz_rule = authorization.rule;
-  auto session = std::make_unique<Session>(*this, std::move(info), limits_.session_buffer_bytes);
+  auto session = std::make_unique<Session>(*this, std::move(info), buffers_);
   if (auto started = session->start(backend, first); !started) {
     return {nullptr, Refusal::kSpawnFailed, started.error().message};
   }

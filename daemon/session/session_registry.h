@@ -12,6 +12,7 @@
 #include "backend/process.h"
 #include "config/config.h"
 #include "loop/deferred_deleter.h"
+#include "session/buffer_pool.h"
 #include "session/session.h"
 
 namespace airlock::session {
@@ -25,6 +26,7 @@ struct SessionAuthorization {
 class SessionRegistry {
  public:
   SessionRegistry(loop::DeferredDeleter& deleter, const config::Limits& limits);
+  BufferPool& buffers() { return buffers_; }
   ~SessionRegistry();
 
   enum class Refusal { kNone, kTooMany, kUnknownTarget, kSpawnFailed };
@@ -57,6 +59,7 @@ class SessionRegistry {
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   std::map<std::string, uint32_t> per_principal_;
   StartHook start_hook_;
+  BufferPool buffers_;
 };
 
 }  // namespace airlock::session

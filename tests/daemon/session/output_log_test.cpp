@@ -32,7 +32,8 @@ std::string readAll(const OutputLog& log, uint64_t from) {
 }
 
 TEST(OutputLogTest, HoldsNoStorageUntilWrittenAndReleasesItWhenDrained) {
-  OutputLog log(16);
+  BufferPool pool(16, 2);
+  OutputLog log(pool);
   EXPECT_FALSE(log.holdsStorage());
   EXPECT_EQ(write(log, "hello"), 5u);
   EXPECT_TRUE(log.holdsStorage());
@@ -41,8 +42,21 @@ TEST(OutputLogTest, HoldsNoStorageUntilWrittenAndReleasesItWhenDrained) {
   EXPECT_EQ(log.used(), 0u);
 }
 
+TEST(OutputLogTest, DrainedBuffersGoBackToThePoolAndAreReused) {
+  BufferPool pool(16, 1);
+  OutputLog log(pool);
+  write(log, "abc");
+  const char* first = log.readable(0).data();
+  log.trimTo(3);
+  EXPECT_EQ(pool.freeCount(), 1u);
+  write(log, "def");
+  EXPECT_EQ(pool.freeCount(), 0u);
+  EXPECT_EQ(log.readable(3).data(), first + 3);  // The same memory, no new allocation.
+}
+
 TEST(OutputLogTest, StopsAcceptingAtCapacity) {
-  OutputLog log(8);
+  BufferPool pool(8, 2);
+  OutputLog log(pool);
   EXPECT_EQ(write(log, "0123456789"), 8u);
   EXPECT_TRUE(log.writableSpan().empty());
   log.trimTo(3);
@@ -50,7 +64,8 @@ TEST(OutputLogTest, StopsAcceptingAtCapacity) {
 }
 
 TEST(OutputLogTest, WrapsAroundAndKeepsByteOrderAtAnyCursor) {
-  OutputLog log(7);
+  BufferPool pool(7, 2);
+  OutputLog log(pool);
   std::string all;
   uint64_t reader = 0;
   for (int round = 0; round < 50; ++round) {
@@ -67,7 +82,8 @@ TEST(OutputLogTest, WrapsAroundAndKeepsByteOrderAtAnyCursor) {
 }
 
 TEST(OutputLogTest, ReadableIsContiguousUpToRingEnd) {
-  OutputLog log(8);
+  BufferPool pool(8, 2);
+  OutputLog log(pool);
   write(log, "abcdef");
   log.trimTo(6);
   write(log, "ghijk");  // "gh" at the end of the ring, "ijk" at its start.
