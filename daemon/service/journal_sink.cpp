@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <systemd/sd-journal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -50,6 +51,21 @@ class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
   void flush_() override {}
 };
 
+// Stderr is the journal stream but journald's native socket is not there
+// (sd_journal_send would drop the lines silently): one line per message on
+// stderr with its "<N>" priority prefix, which journald's stream reader
+// turns into PRIORITY (SyslogLevelPrefix=yes, the default).
+class PrefixedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::fprintf(stderr, "<%d>%.*s\n", priorityOf(msg.level), static_cast<int>(msg.payload.size()),
+                 msg.payload.data());
+  }
+  void flush_() override { std::fflush(stderr); }
+};
+
+constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
+
 }  // namespace
 
 bool stderrIsJournal() {
@@ -64,7 +80,10 @@ bool stderrIsJournal() {
 
 std::shared_ptr<spdlog::logger> makeDaemonLogger(const std::string& name) {
   if (stderrIsJournal()) {
-    return std::make_shared<spdlog::logger>(name, std::make_shared<JournalSink>());
+    if (access(kJournalSocket, W_OK) == 0) {
+      return std::make_shared<spdlog::logger>(name, std::make_shared<JournalSink>());
+    }
+    return std::make_shared<spdlog::logger>(name, std::make_shared<PrefixedStderrSink>());
   }
   return spdlog::stderr_color_mt(name);
 }

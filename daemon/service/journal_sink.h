@@ -3,8 +3,9 @@
 // lines go to journald natively with sd_journal_send: MESSAGE, PRIORITY,
 // SYSLOG_IDENTIFIER=airlockd, AIRLOCK_LOGGER, and CODE_FILE/CODE_LINE/
 // CODE_FUNC when the call site is known, so `journalctl -u airlockd -p
-// warning` and field matches work. Otherwise (a terminal, a test) lines go to
-// stderr as before.
+// warning` and field matches work. If journald's native socket is missing,
+// lines go to the stream with a "<N>" priority prefix instead. Otherwise (a
+// terminal, a test) lines go to stderr as before.
 #pragma once
 
 #include <memory>

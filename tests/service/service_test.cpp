@@ -299,6 +299,31 @@ TEST(ConfigTest, EnvironmentOverridesTheFileAndFlagsOverrideTheEnvironment) {
   }
 }
 
+// With $JOURNAL_STREAM naming stderr, airlockd logs for the journal. With no
+// journald socket here, each line goes to the stream with its "<N>" priority
+// prefix (sd-daemon(3)) instead of the terminal format: that shows stderr was
+// recognised as the journal and the levels map to priorities.
+TEST(JournalTest, WhenStderrIsTheJournalLinesCarryTheirPriority) {
+  if (access("/run/systemd/journal/socket", F_OK) == 0) {
+    GTEST_SKIP() << "a journald runs here: the lines would go to it, not to the file";
+  }
+  TempFile err("", ".log");
+  auto run = runCommand({"/bin/bash", "-c",
+                         "exec 2>>" + err.path() + "; export JOURNAL_STREAM=$(stat -c %d:%i " +
+                             err.path() + "); timeout -s TERM 1 " + daemonPath() +
+                             " --listen 127.0.0.1:0 > /dev/null"});
+  std::string text = readFile(err.path());
+  EXPECT_NE(text.find("<4>authentication is not configured"), std::string::npos) << text;
+  EXPECT_NE(text.find("<6>airlockd listening on 127.0.0.1:"), std::string::npos) << text;
+  EXPECT_EQ(text.find("[airlockd] [info]"), std::string::npos) << text;
+  // A JOURNAL_STREAM that names another file leaves the terminal format.
+  TempFile other("", ".log");
+  runCommand({"/bin/bash", "-c",
+              "exec 2>>" + other.path() + "; export JOURNAL_STREAM=1:1; timeout -s TERM 1 " +
+                  daemonPath() + " --listen 127.0.0.1:0 > /dev/null"});
+  EXPECT_NE(readFile(other.path()).find("[airlockd] [info] airlockd listening"), std::string::npos);
+}
+
 double metricValue(const std::string& text, const std::string& series) {
   size_t at = text.find("\n" + series + " ");
   if (at == std::string::npos) return -1;
