@@ -146,7 +146,12 @@ TEST_P(SessionsTest, HundredMegabytesArriveByteExact) {
 TEST_P(SessionsTest, SttySizeFollowsResize) {
   SessionClient client(daemon_.url());
   uint32_t channel = 0;
-  auto open = makeOpen({"sh", "-c", "stty size; read line; stty size"}, true);
+  // A Mesos PTY starts at 0x0 and gets its size once the input stream is
+  // attached (mesos-agent-api.md, 0x0 then TTY_INFO): wait for it.
+  auto open = makeOpen({"sh", "-c",
+                        "while [ \"$(stty size)\" = \"0 0\" ]; do sleep 0.01; done; "
+                        "stty size; read line; stty size"},
+                       true);
   ChannelRecord& r = client.open(open, &channel);
   ASSERT_TRUE(client.run([&] { return r.out.find("24 80") != std::string::npos; }, 10s)) << r.out;
   ASSERT_TRUE(r.opened.has_value());
