@@ -46,6 +46,7 @@ Result<void> Daemon::start() {
   auto recording = record::RecordingService::create(loop_, config_.recording);
   if (!recording) return Error{"recording: " + recording.error().message, kExitConfig};
   recording_ = std::move(*recording);
+  recording_->countInto(daemon_metrics_->recording_bytes, daemon_metrics_->recording_failures);
   registry_.onSessionStarted([this](session::Session& s) { recording_->attach(s); });
 
   auto server = ws::WsServer::create(loop_, services_, deleter_);

@@ -147,15 +147,11 @@ void Recorder::onJobDone(Job& job) {
     fail(*job.error);
     return;
   }
-  auto& stats = service_.mutableStats();
-  if (job.kind == Job::Kind::kAppend) {
-    stats.frames_written += 1;
-    stats.bytes_written += job.receipt.fileBytes - job.bytes_before;
-  }
+  if (job.kind == Job::Kind::kAppend) service_.onFrameWritten(job.receipt.fileBytes - job.bytes_before);
   if (state_ == State::kCreating) state_ = State::kRecording;
   if (state_ == State::kSealing) {
     state_ = State::kSealed;
-    stats.sealed += 1;
+    service_.onRecordingSealed();
     spdlog::info("session {}: recording sealed ({} frames, {} bytes) in {}", session_->info().id,
                  job.receipt.frames, job.receipt.fileBytes, writer_ ? writer_->path() : "?");
     detach();
@@ -225,7 +221,7 @@ void Recorder::onSessionLost(const std::string& /*reason*/) {
 
 void Recorder::fail(const Error& error) {
   state_ = State::kFailed;
-  service_.mutableStats().failures += 1;
+  service_.onRecordingFailed();
   batch_.clear();
   bool closed = service_.config().failure_policy == "fail-closed";
   // The audit line operators grep for.

@@ -93,6 +93,17 @@ replay::WriterOptions RecordingService::writerOptions() const {
   return options;
 }
 
+void RecordingService::onFrameWritten(uint64_t file_bytes) {
+  stats_.frames_written += 1;
+  stats_.bytes_written += file_bytes;
+  if (bytes_counter_ != nullptr) bytes_counter_->inc(static_cast<double>(file_bytes));
+}
+
+void RecordingService::onRecordingFailed() {
+  stats_.failures += 1;
+  if (failures_counter_ != nullptr) failures_counter_->inc();
+}
+
 void RecordingService::attach(session::Session& session) {
   auto recorder = std::make_unique<Recorder>(*this, session);
   Recorder& ref = *recorder;

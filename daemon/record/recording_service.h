@@ -18,6 +18,7 @@
 #include "airlock/result.h"
 #include "config/recording_config.h"
 #include "loop/timer.h"
+#include "service/metrics_registry.h"
 #include "session/session.h"
 
 namespace airlock::record {
@@ -53,7 +54,15 @@ class RecordingService {
   const std::string& hostname() const { return hostname_; }
   void add(Recorder* recorder) { recorders_.insert(recorder); }
   void remove(Recorder* recorder) { recorders_.erase(recorder); }
-  Stats& mutableStats() { return stats_; }
+  void onFrameWritten(uint64_t file_bytes);
+  void onRecordingFailed();
+  void onRecordingSealed() { stats_.sealed += 1; }
+
+  // Also counts into these /metrics counters (airlock_recording_*).
+  void countInto(metrics::Counter& bytes_written, metrics::Counter& failures) {
+    bytes_counter_ = &bytes_written;
+    failures_counter_ = &failures;
+  }
 
  private:
   RecordingService(uv_loop_t* loop, config::RecordingConfig config);
@@ -67,6 +76,8 @@ class RecordingService {
   std::string hostname_;
   std::set<Recorder*> recorders_;
   Stats stats_;
+  metrics::Counter* bytes_counter_ = nullptr;
+  metrics::Counter* failures_counter_ = nullptr;
   loop::Timer tick_;
 };
 

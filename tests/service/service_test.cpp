@@ -360,9 +360,17 @@ TEST(MetricsTest, MetricsPassPromtoolAndCountSessionsBytesAndLatencies) {
     EXPECT_GE(metricValue(m, "airlock_loop_lag_seconds_count"), 0);
     EXPECT_EQ(metricValue(m, "airlock_build_info{version=\"" AIRLOCK_VERSION "\"}"), 1);
     EXPECT_GT(metricValue(m, "process_resident_memory_bytes"), 1e6);
-    EXPECT_NE(m.find("airlock_recording_bytes_written_total 0"), std::string::npos);
+    EXPECT_GE(metricValue(m, "airlock_recording_bytes_written_total"), 0);
     EXPECT_NE(m.find("airlock_authz_decisions_total{result=\"deny\"} 0"), std::string::npos);
   }
+  // The sessions ended: their recordings were sealed, so bytes were written.
+  double recorded = 0;
+  for (int i = 0; i < 100 && recorded == 0; ++i) {
+    recorded = metricValue(httpGet(port, "/metrics").body, "airlock_recording_bytes_written_total");
+    if (recorded == 0) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_GT(recorded, 0);
+  EXPECT_EQ(metricValue(httpGet(port, "/metrics").body, "airlock_recording_failures_total"), 0);
   auto health = httpGet(port, "/healthz");
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body, "ok\n");
