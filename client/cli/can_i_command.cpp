@@ -25,27 +25,15 @@ Result<void> CanICommand::start(Connection& connection) {
 }
 
 void CanICommand::onDecision(Result<v1::Decision> decision) {
-  answered_ = true;
   if (!decision) {
     std::fprintf(stderr, "airlock: %s\n", decision.error().message.c_str());
-    exit_code_ = kExitDaemonError;
-  } else {
-    // The same one-line form as `airlockd check-access`.
-    std::printf("%s: %s\n", decision->verdict().c_str(), decision->rule().c_str());
-    std::fflush(stdout);
-    exit_code_ = canIExitCode(decision->verdict());
+    answered(kExitDaemonError);
+    return;
   }
-  connection_->close();
-}
-
-void CanICommand::onDisconnected(const Result<void>& reason) {
-  if (!answered_) {
-    answered_ = true;
-    std::fprintf(stderr, "airlock: %s\n",
-                 reason ? "the daemon closed the connection" : reason.error().message.c_str());
-    exit_code_ = kExitDaemonError;
-  }
-  uv_stop(loop_);
+  // The same one-line form as `airlockd check-access`.
+  std::printf("%s: %s\n", decision->verdict().c_str(), decision->rule().c_str());
+  std::fflush(stdout);
+  answered(canIExitCode(decision->verdict()));
 }
 
 }  // namespace airlock::client

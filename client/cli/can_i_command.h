@@ -10,7 +10,7 @@
 
 #include "airlock_v1.pb.h"
 #include "client/connection.h"
-#include "client/connection_observer.h"
+#include "client/cli/one_shot_command.h"
 
 namespace airlock::client {
 
@@ -24,24 +24,17 @@ struct CanIOptions {
 // Exit status of `can-i`: 0 allowed, 1 denied, 2 unauthenticated, 125 daemon error.
 int canIExitCode(const std::string& verdict);
 
-class CanICommand : public ConnectionObserver {
+class CanICommand : public OneShotCommand {
  public:
-  CanICommand(uv_loop_t* loop, CanIOptions options) : loop_(loop), options_(std::move(options)) {}
+  CanICommand(uv_loop_t* loop, CanIOptions options)
+      : OneShotCommand(loop), options_(std::move(options)) {}
 
   Result<void> start(Connection& connection);
-  int exitCode() const { return exit_code_; }
-
-  // ConnectionObserver
-  void onDisconnected(const Result<void>& reason) override;
 
  private:
   void onDecision(Result<v1::Decision> decision);
 
-  uv_loop_t* loop_;
   CanIOptions options_;
-  Connection* connection_ = nullptr;
-  int exit_code_ = 125;
-  bool answered_ = false;
 };
 
 }  // namespace airlock::client

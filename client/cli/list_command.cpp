@@ -66,29 +66,17 @@ Result<void> ListCommand::start(Connection& connection) {
 }
 
 void ListCommand::onSessions(Result<v1::Sessions> sessions) {
-  answered_ = true;
   if (!sessions) {
     std::fprintf(stderr, "airlock: %s\n", sessions.error().message.c_str());
-    exit_code_ = kExitDaemonError;
-  } else {
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    std::fputs(formatSessionTable(*sessions, static_cast<uint64_t>(now)).c_str(), stdout);
-    std::fflush(stdout);
-    exit_code_ = 0;
+    answered(kExitDaemonError);
+    return;
   }
-  connection_->close();
-}
-
-void ListCommand::onDisconnected(const Result<void>& reason) {
-  if (!answered_) {
-    answered_ = true;
-    std::fprintf(stderr, "airlock: %s\n",
-                 reason ? "the daemon closed the connection" : reason.error().message.c_str());
-    exit_code_ = kExitDaemonError;
-  }
-  uv_stop(loop_);
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  std::fputs(formatSessionTable(*sessions, static_cast<uint64_t>(now)).c_str(), stdout);
+  std::fflush(stdout);
+  answered(0);
 }
 
 }  // namespace airlock::client

@@ -7,6 +7,7 @@
 
 #include "airlock_v1.pb.h"
 #include "client/connection.h"
+#include "client/cli/one_shot_command.h"
 #include "client/connection_observer.h"
 
 namespace airlock::client {
@@ -17,23 +18,14 @@ std::string formatSessionTable(const v1::Sessions& sessions, uint64_t now_unix_m
 // Sends LIST, prints the answer to stdout, closes the connection and stops
 // the loop. Created by `main` with the `Connection`, whose observer it is;
 // loop thread only.
-class ListCommand : public ConnectionObserver {
+class ListCommand : public OneShotCommand {
  public:
-  explicit ListCommand(uv_loop_t* loop) : loop_(loop) {}
+  explicit ListCommand(uv_loop_t* loop) : OneShotCommand(loop) {}
 
   Result<void> start(Connection& connection);
-  int exitCode() const { return exit_code_; }
-
-  // ConnectionObserver
-  void onDisconnected(const Result<void>& reason) override;
 
  private:
   void onSessions(Result<v1::Sessions> sessions);
-
-  uv_loop_t* loop_;
-  Connection* connection_ = nullptr;
-  int exit_code_ = 125;
-  bool answered_ = false;
 };
 
 }  // namespace airlock::client

@@ -1,5 +1,7 @@
 #include "backend/mesos_process.h"
 
+#include "util/uuid.h"
+
 #include <sys/random.h>
 
 #include <csignal>
@@ -18,21 +20,6 @@ using mesos::agent::ProcessIO;
 constexpr size_t kStdout = 0;
 constexpr size_t kStderr = 1;
 
-std::string newContainerValue() {
-  unsigned char b[16];
-  size_t got = 0;
-  while (got < sizeof b) {
-    ssize_t n = getrandom(b + got, sizeof b - got, 0);
-    if (n > 0) got += static_cast<size_t>(n);
-  }
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  char out[37];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                b[14], b[15]);
-  return out;
-}
 
 }  // namespace
 
@@ -106,7 +93,7 @@ void MesosProcess::begin() {
 
 void MesosProcess::launch(const agent::ResolvedTask& task) {
   state_ = State::kLaunching;
-  container_.set_value(newContainerValue());
+  container_.set_value(util::newUuid4());
   *container_.mutable_parent() = task.container;
   tag_ = agent::containerIdString(container_);
   agent::LaunchCommand command;

@@ -1,5 +1,7 @@
 #include "session/session_registry.h"
 
+#include "util/uuid.h"
+
 #include <sys/random.h>
 
 #include <chrono>
@@ -10,23 +12,6 @@
 namespace airlock::session {
 namespace {
 
-std::string newSessionId() {
-  unsigned char bytes[16];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n > 0) got += static_cast<size_t>(n);
-  }
-  // A UUIDv4 shape, so the id can be used where Mesos expects a container id.
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
-                bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
-                bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
-  return out;
-}
 
 // Free output buffers kept for reuse: 32 x 256 KiB = 8 MiB at most.
 constexpr size_t kFreeBuffers = 32;
@@ -57,7 +42,7 @@ SessionRegistry::Created SessionRegistry::create(backend::Backend& backend,
                 " live sessions (limits.max_sessions_per_user)"};
   }
   SessionInfo info;
-  info.id = newSessionId();
+  info.id = util::newUuid4();
   info.principal = principal;
   info.spec = std::move(spec);
   info.started_unix_ms = nowUnixMs();
