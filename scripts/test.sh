@@ -17,4 +17,5 @@ echo "== release build, -Werror =="
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr  # package_deb_test needs /usr
 echo "== ASan + UBSan build =="
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DAIRLOCK_SANITIZER=address,undefined -DAIRLOCK_BUILD_BENCH=OFF

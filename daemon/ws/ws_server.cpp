@@ -45,6 +45,16 @@ void onLwsLog(int level, const char* line) {
   else spdlog::debug("lws: {}", text);
 }
 
+constexpr int kMaxTeardownSpins = 1000;
+
+int closingHandles(uv_loop_t* loop) {
+  int closing = 0;
+  uv_walk(
+      loop, [](uv_handle_t* h, void* arg) { *static_cast<int*>(arg) += uv_is_closing(h) ? 1 : 0; },
+      &closing);
+  return closing;
+}
+
 WsServer* serverOf(lws* wsi) {
   return static_cast<WsServer*>(lws_context_user(lws_get_context(wsi)));
 }
@@ -54,7 +64,7 @@ WsServer* serverOf(lws* wsi) {
 Result<std::unique_ptr<WsServer>> WsServer::create(uv_loop_t* loop, ConnectionServices& services,
                                                    loop::DeferredDeleter& deleter) {
   lws_set_log_level(LLL_ERR | LLL_WARN, onLwsLog);
-  std::unique_ptr<WsServer> self(new WsServer(services, deleter));
+  std::unique_ptr<WsServer> self(new WsServer(loop, services, deleter));
   self->protocols_.reset(new lws_protocols[3]{});
   self->protocols_[0] = {"http", onLwsHttp, 0, 0, 0, nullptr, 0};
   self->protocols_[1] = {proto::kSubprotocol.data(), onLwsAirlock, sizeof(ClientConnection*),
@@ -80,16 +90,29 @@ Result<std::unique_ptr<WsServer>> WsServer::create(uv_loop_t* loop, ConnectionSe
   return self;
 }
 
-WsServer::~WsServer() { destroy(); }
+WsServer::~WsServer() {
+  if (context_ == nullptr) return;
+  destroy();
+  // lws 4.1 frees a foreign-loop context in two phases: the first
+  // lws_context_destroy (in `destroy`) starts closing its uv handles; only
+  // once their close callbacks ran does a second call free the context
+  // (without it, LeakSanitizer finds the context's buffers). We are outside
+  // uv_run here (the Daemon is destroyed after the loop stopped).
+  for (int spin = 0; spin < kMaxTeardownSpins && closingHandles(loop_) > 0; ++spin) {
+    uv_run(loop_, UV_RUN_NOWAIT);
+  }
+  lws_context_destroy(std::exchange(context_, nullptr));
+}
 
 void WsServer::destroy() {
-  if (context_ == nullptr) return;
-  lws_context_destroy(std::exchange(context_, nullptr));
+  if (context_ == nullptr || destroying_) return;
+  destroying_ = true;
+  lws_context_destroy(context_);
   vhost_ = nullptr;
 }
 
 void WsServer::adopt(int fd, const net::PeerAddress& peer) {
-  if (context_ == nullptr) {
+  if (context_ == nullptr || destroying_) {
     close(fd);
     return;
   }

@@ -35,12 +35,13 @@ class WsServer {
   // The drain began: `text` to the TTY sessions (ClientConnection::noticeDraining).
   void noticeDraining(const std::string& text);
   size_t connectionCount() const { return connections_.size(); }
-  // Destroys the lws context; its handles close as the loop keeps running.
+  // Starts destroying the lws context (no new connections); its handles
+  // close as the loop keeps running, and the destructor finishes the job.
   void destroy();
 
  private:
-  WsServer(ConnectionServices& services, loop::DeferredDeleter& deleter)
-      : services_(services), deleter_(deleter) {}
+  WsServer(uv_loop_t* loop, ConnectionServices& services, loop::DeferredDeleter& deleter)
+      : services_(services), deleter_(deleter), loop_(loop) {}
   static int onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   static int onLwsAirlock(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   int onEstablished(lws* wsi, ClientConnection** slot);
@@ -60,7 +61,9 @@ class WsServer {
 
   ConnectionServices& services_;
   loop::DeferredDeleter& deleter_;
+  uv_loop_t* loop_;
   lws_context* context_ = nullptr;
+  bool destroying_ = false;  // First phase of lws's two-phase teardown done.
   lws_vhost* vhost_ = nullptr;
   std::unique_ptr<lws_protocols[]> protocols_;
   std::set<ClientConnection*> connections_;

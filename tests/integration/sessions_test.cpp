@@ -236,9 +236,14 @@ TEST_P(SessionsTest, StalledReaderStallsOnlyItsOwnSessionAndMemoryStaysBounded) 
   stalled.run([] { return false; }, 300ms);
   EXPECT_EQ(slow.received, 256u * 1024);
   // Allocator noise is a few MiB either way (measured: 32-36 MiB over six
-  // streams); a per-byte or per-frame leak would grow past this.
+  // streams); a per-byte or per-frame leak would grow past this. Under
+  // AddressSanitizer freed memory sits in its quarantine, so RSS says nothing.
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(rss_after - rss_before, 8 * 1024) << "daemon RSS grew from " << rss_before << " to "
                                               << rss_after << " KiB";
+#else
+  (void)rss_after;
+#endif
 }
 
 TEST_P(SessionsTest, UnknownTargetAndMissingCommandAreClearErrors) {
