@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev
   asciinema bsdutils procps
   libsystemd-dev systemd prometheus
+  file dpkg-dev
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
