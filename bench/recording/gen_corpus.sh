@@ -1,6 +1,6 @@
 #!/bin/bash
 # gen_corpus.sh OUT_FILE: a deterministic-recipe "typical terminal output" corpus
-# (the method of /work/shared/peerbench/gen_data.sh, smaller: ~38 MB).
+# (the method of ../shared/peerbench/gen_data.sh, smaller: ~38 MB).
 #   ls -laR --color=always /usr (ANSI colours), 12 MB of C headers, 400 man
 #   pages (troff), dmesg + dpkg/apt logs, 4 MB of `apt-cache dumpavail`,
 #   4 MB of base64 noise from a fixed seed. Not committed: it is large.
