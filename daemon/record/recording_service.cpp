@@ -28,12 +28,23 @@ Result<void> makePrivateDir(const std::string& dir) {
   return {};
 }
 
+// Writes `text` to a temporary file and links it to `path`, so a reader
+// never sees half a key; EEXIST means another airlockd got there first.
 Result<void> writePrivateFile(const std::string& path, const std::string& text, mode_t mode) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Error::fromErrno("cannot create " + path);
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Error::fromErrno("cannot create " + tmp);
   bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
   close(fd);
-  if (!ok) return Error::fromErrno("cannot write " + path);
+  if (!ok) {
+    int err = errno;
+    unlink(tmp.c_str());
+    return Error::fromErrno("cannot write " + tmp, err);
+  }
+  int rc = link(tmp.c_str(), path.c_str());
+  int err = errno;
+  unlink(tmp.c_str());
+  if (rc != 0) return Error::fromErrno("cannot create " + path, err);
   return {};
 }
 
@@ -48,10 +59,16 @@ Result<std::shared_ptr<const replay::RecordingSigner>> loadOrCreateSigningKey(co
   if (auto r = makePrivateDir(std::filesystem::path(path).parent_path().string()); !r) return r.error();
   auto signer = replay::RecordingSigner::generate();
   if (!signer) return signer.error();
-  if (auto r = writePrivateFile(path, (*signer)->privateKeyPem(), 0600); !r) return r.error();
+  if (auto r = writePrivateFile(path, (*signer)->privateKeyPem(), 0600); !r) {
+    // Another airlockd sharing this directory made the key a moment ago.
+    if (r.error().code == EEXIST) return replay::RecordingSigner::loadPem(path);
+    return r.error();
+  }
   std::string pub = path.size() > 4 && path.ends_with(".pem") ? path.substr(0, path.size() - 4) + ".pub.pem"
                                                               : path + ".pub.pem";
-  if (auto r = writePrivateFile(pub, (*signer)->publicKeyPem(), 0644); !r) return r.error();
+  if (auto r = writePrivateFile(pub, (*signer)->publicKeyPem(), 0644); !r && r.error().code != EEXIST) {
+    return r.error();
+  }
   spdlog::warn("created a new recording signing key {} (id {}); verify recordings with "
                "`airlock-replay verify --key {}`",
                path, (*signer)->keyId(), pub);

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <filesystem>
 #include <string>
 
 #include "client/client_context.h"
@@ -28,6 +29,9 @@ namespace {
 class Daemon {
  public:
   Daemon() {
+    char dir[] = "/tmp/airlock-client-test-XXXXXX";
+    if (mkdtemp(dir) == nullptr) return;
+    recordings_ = dir;
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -36,7 +40,7 @@ class Daemon {
       int null_fd = open("/dev/null", O_WRONLY);
       dup2(null_fd, STDERR_FILENO);
       const char* path = std::getenv("AIRLOCKD") != nullptr ? std::getenv("AIRLOCKD") : AIRLOCKD_PATH;
-      execl(path, path, "--listen", "127.0.0.1:0", nullptr);
+      execl(path, path, "--listen", "127.0.0.1:0", "--recordings", recordings_.c_str(), nullptr);
       _exit(127);
     }
     close(fds[1]);
@@ -54,12 +58,14 @@ class Daemon {
       kill(pid_, SIGTERM);
       waitpid(pid_, nullptr, 0);
     }
+    if (!recordings_.empty()) std::filesystem::remove_all(recordings_);
   }
   const std::string& url() const { return url_; }
 
  private:
   pid_t pid_ = -1;
   std::string url_;
+  std::string recordings_;  // Its own, so tests never share /var/lib/airlockd.
 };
 
 // Records everything a channel reports; can withhold output credit.
