@@ -106,8 +106,15 @@ std::vector<pid_t> processesRunning(const std::string& wanted) {
   while (dirent* entry = readdir(proc)) {
     pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
     if (pid <= 0 || pid == getpid()) continue;
-    std::ifstream in("/proc/" + std::string(entry->d_name) + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Plain read(2): the process may vanish mid-read (ESRCH), which
+    // libstdc++'s streams turn into an exception.
+    std::string cmdline;
+    int fd = open(("/proc/" + std::string(entry->d_name) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) cmdline.append(buf, static_cast<size_t>(n));
+    close(fd);
     for (char& c : cmdline) {
       if (c == '\0') c = ' ';
     }
