@@ -57,7 +57,10 @@ echo "installed: $version"
 test -x /usr/libexec/airlock/airlock-enter
 /usr/bin/airlock --help > /dev/null
 /usr/bin/airlock-replay --help > /dev/null
-man -w airlockd > /dev/null
+# The man pages are in the package (man itself may not be installed).
+for page in man8/airlockd.8 man1/airlock.1 man1/airlock-replay.1 man1/airlock-bench.1; do
+  dpkg -L airlock | grep -q "/usr/share/man/$page" || { echo "package lacks $page" >&2; exit 1; }
+done
 systemd-analyze verify /lib/systemd/system/airlockd.service /lib/systemd/system/airlockd-local.service \
   /lib/systemd/system/airlockd.socket
 echo "package: ok"
