@@ -30,13 +30,17 @@ missing=0
 while IFS= read -r elf; do
   file "$elf" | grep -q ELF || continue
   for lib in $(readelf -d "$elf" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
-    pkg=$(dpkg -S "*/$lib" 2>/dev/null | head -n 1 | cut -d: -f1)
-    if [[ -z $pkg ]]; then echo "$elf: $lib belongs to no package"; missing=1; continue; fi
-    # The package itself, or a name it Provides (libspdlog1.10 provides libspdlog1.10-fmt9).
-    names="$pkg $(dpkg-query -W -f='${Provides}' "$pkg" 2>/dev/null | tr ',' '\n' | sed 's/(.*//; s/[[:space:]]//g')"
+    # Several packages may ship a file of that name (libc6 and libc6-i386 both
+    # have libm.so.6): one of them in Depends is enough.
+    pkgs=$(dpkg -S "*/$lib" 2>/dev/null | cut -d: -f1 | sort -u)
+    if [[ -z $pkgs ]]; then echo "$elf: $lib belongs to no package"; missing=1; continue; fi
     found=0
-    for name in $names; do [[ $dep_names == *" $name "* ]] && found=1; done
-    [[ $found == 1 ]] || { echo "$(basename "$elf"): $lib ($pkg) not in Depends"; missing=1; }
+    for pkg in $pkgs; do
+      # The package itself, or a name it Provides (libspdlog1.10 provides libspdlog1.10-fmt9).
+      names="$pkg $(dpkg-query -W -f='${Provides}' "$pkg" 2>/dev/null | tr ',' '\n' | sed 's/(.*//; s/[[:space:]]//g')"
+      for name in $names; do [[ $dep_names == *" $name "* ]] && found=1; done
+    done
+    [[ $found == 1 ]] || { echo "$(basename "$elf"): $lib ($(echo $pkgs)) not in Depends"; missing=1; }
   done
 done < <(find "$work/root" -type f -perm -u+x)
 [[ $missing == 0 ]]
