@@ -4,6 +4,7 @@
 
 #include <libwebsockets.h>
 
+#include "airlock/uv_closing.h"
 #include "client/connection.h"
 #include "frame.h"
 
@@ -35,13 +36,6 @@ const lws_protocols kProtocols[] = {
 // Bound on the loop iterations the teardown waits for lws's handles to close.
 constexpr int kMaxTeardownSpins = 10000;
 
-int closingHandles(uv_loop_t* loop) {
-  int closing = 0;
-  uv_walk(
-      loop, [](uv_handle_t* h, void* arg) { *static_cast<int*>(arg) += uv_is_closing(h) ? 1 : 0; },
-      &closing);
-  return closing;
-}
 
 void emitLwsLog(int level, const char* line) {
   std::fprintf(stderr, "airlock: lws%s: %s", level == LLL_ERR ? " error" : "", line);

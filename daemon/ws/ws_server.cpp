@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "airlock/uv_closing.h"
 #include "frame.h"
 
 namespace airlock::ws {
@@ -47,13 +48,6 @@ void onLwsLog(int level, const char* line) {
 
 constexpr int kMaxTeardownSpins = 1000;
 
-int closingHandles(uv_loop_t* loop) {
-  int closing = 0;
-  uv_walk(
-      loop, [](uv_handle_t* h, void* arg) { *static_cast<int*>(arg) += uv_is_closing(h) ? 1 : 0; },
-      &closing);
-  return closing;
-}
 
 WsServer* serverOf(lws* wsi) {
   return static_cast<WsServer*>(lws_context_user(lws_get_context(wsi)));
