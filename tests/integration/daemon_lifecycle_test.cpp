@@ -80,8 +80,11 @@ TEST(DaemonLifecycleTest, PlainHttpAndWrongSubprotocolAreRefused) {
 TEST(DaemonLifecycleTest, SigtermEndsSessionsWithAMessageAndExitsCleanly) {
   DaemonProcess daemon;
   SessionClient client(daemon.url());
-  ChannelRecord& pty = client.open(makeOpen({"sh", "-c", "echo ready; sleep 987001"}, true));
-  ChannelRecord& pipe = client.open(makeOpen({"sh", "-c", "trap '' HUP; echo ready; sleep 987002"}));
+  // Unique per run, so a leftover of another run cannot confuse this one.
+  const std::string a = "sleep " + std::to_string(700000 + getpid() % 90000) + "1";
+  const std::string b = "sleep " + std::to_string(700000 + getpid() % 90000) + "2";
+  ChannelRecord& pty = client.open(makeOpen({"sh", "-c", "echo ready; " + a}, true));
+  ChannelRecord& pipe = client.open(makeOpen({"sh", "-c", "trap '' HUP; echo ready; " + b}));
   ASSERT_TRUE(client.run([&] {
     return pty.out.find("ready") != std::string::npos && pipe.out.find("ready") != std::string::npos;
   }, 10s));
@@ -95,8 +98,8 @@ TEST(DaemonLifecycleTest, SigtermEndsSessionsWithAMessageAndExitsCleanly) {
   int status = daemon.stop(0);  // Already stopping; just wait.
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);  // Includes uv_loop_close() == 0.
-  EXPECT_TRUE(processesRunning("sleep 987001").empty());
-  EXPECT_TRUE(processesRunning("sleep 987002").empty());  // Ignored SIGHUP, got SIGKILL.
+  EXPECT_TRUE(processesRunning(a).empty());
+  EXPECT_TRUE(processesRunning(b).empty());  // Ignored SIGHUP, got SIGKILL.
 }
 
 }  // namespace
