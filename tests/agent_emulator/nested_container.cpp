@@ -264,22 +264,33 @@ void NestedContainer::broadcast(const ProcessIO& record) {
 }
 
 void NestedContainer::onReadable(ProcessIO::Data::Type stream) {
+  if (readOnce(stream)) updatePolls();
+}
+
+bool NestedContainer::readOnce(ProcessIO::Data::Type stream) {
   Fd& fd = tty_ ? pty_ : (stream == ProcessIO::Data::STDOUT ? out_ : err_);
   bool& eof = stream == ProcessIO::Data::STDOUT ? out_eof_ : err_eof_;
-  if (fd.fd < 0 || eof) return;
+  if (fd.fd < 0 || eof) return false;
   char buf[16 * 4096];  // The switchboard's BUFFERED_READ_SIZE.
   ssize_t n = read(fd.fd, buf, sizeof buf);
   if (n > 0) {
     broadcast(agent::outputRecord(stream, std::string_view(buf, static_cast<size_t>(n))));
-    updatePolls();
-    return;
+    return true;
   }
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
   // 0 on a pipe, EIO on the pty master once every slave is closed.
   eof = true;
   if (!tty_) closeFd(fd);
   updatePolls();
   maybeEnd();
+  return false;
+}
+
+void NestedContainer::drainReadable() {
+  for (auto stream : {ProcessIO::Data::STDOUT, ProcessIO::Data::STDERR}) {
+    while (!ended_ && readOnce(stream)) {
+    }
+  }
 }
 
 bool NestedContainer::writeStdin(std::string_view bytes, std::string& error) {
@@ -351,6 +362,11 @@ void NestedContainer::onExit(int wait_status) {
       return;
     }
     ::kill(-self->pid_, SIGKILL);
+    // What the pipes already hold is output, not a holder: read it all before
+    // calling the streams ended. (On a busy loop this timer can run before the
+    // poll that would have read it.)
+    self->drainReadable();
+    if (self->ended_) return;
     self->out_eof_ = self->err_eof_ = true;
     self->maybeEnd();
   }, 1000, 0);

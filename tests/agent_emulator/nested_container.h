@@ -87,6 +87,10 @@ class NestedContainer {
   void closeFd(Fd& fd);
   void updatePolls();
   void onReadable(mesos::agent::ProcessIO::Data::Type stream);
+  // One read; true when it produced a record (more may follow).
+  bool readOnce(mesos::agent::ProcessIO::Data::Type stream);
+  // Reads until every output would block or ended.
+  void drainReadable();
   void onStdinWritable();
   void broadcast(const mesos::agent::ProcessIO& record);
   bool backpressured() const;
