@@ -16,7 +16,9 @@ namespace {
 constexpr size_t kMaxIamBodyBytes = 4 << 20;
 constexpr size_t kMaxTokenFileBytes = 16 * 1024;
 
-Result<std::vector<Grant>> grantsFrom(const nlohmann::json& list, const char* via_kind) {
+// `via_kind` is "user" (direct grants of `uid`) or "group" (each entry names its gid).
+Result<std::vector<Grant>> grantsFrom(const nlohmann::json& list, const char* via_kind,
+                                      const std::string& uid) {
   std::vector<Grant> grants;
   if (!list.is_array()) return Error{std::string("IAM: '") + via_kind + "' is not a list"};
   for (const auto& entry : list) {
@@ -33,7 +35,8 @@ Result<std::vector<Grant>> grantsFrom(const nlohmann::json& list, const char* vi
       grant.actions.insert(action["name"].get<std::string>());
     }
     std::string gid = entry.contains("gid") && entry["gid"].is_string() ? entry["gid"].get<std::string>() : "";
-    grant.via = std::string(via_kind) + (gid.empty() ? "" : " " + gid) + " (IAM)";
+    // A group entry without its gid is explained as the user's own grant.
+    grant.via = gid.empty() ? "user " + uid + " (IAM)" : std::string(via_kind) + " " + gid + " (IAM)";
     grants.push_back(std::move(grant));
   }
   return grants;
@@ -49,15 +52,12 @@ Result<Subject> subjectFromIam(const std::string& uid, const std::string& permis
   if (groups.is_discarded() || !groups.is_object()) return Error{"IAM: groups are not JSON"};
   Subject subject;
   subject.uid = uid;
-  auto direct = grantsFrom(perms.value("direct", nlohmann::json::array()), "user");
+  auto direct = grantsFrom(perms.value("direct", nlohmann::json::array()), "user", uid);
   if (!direct) return direct.error();
-  auto via_groups = grantsFrom(perms.value("groups", nlohmann::json::array()), "group");
+  auto via_groups = grantsFrom(perms.value("groups", nlohmann::json::array()), "group", uid);
   if (!via_groups) return via_groups.error();
   subject.grants = std::move(*direct);
-  for (auto& g : *via_groups) {
-    if (g.via == "group (IAM)") g.via = "user " + uid + " (IAM)";  // No gid given.
-    subject.grants.push_back(std::move(g));
-  }
+  for (auto& g : *via_groups) subject.grants.push_back(std::move(g));
   const auto& array = groups.value("array", nlohmann::json());
   if (!array.is_array()) return Error{"IAM: the group list has no 'array'"};
   for (const auto& entry : array) {
