@@ -123,6 +123,15 @@ void Daemon::onUvSignal(uv_signal_t* handle, int signum) {
 
 void Daemon::reload() {
   notifier_->reloading();
+  std::optional<config::Config> fresh;
+  if (load_config_) {
+    if (auto loaded = load_config_(); !loaded) {
+      spdlog::error("SIGHUP: the config was not reloaded (the previous one stays): {}",
+                    loaded.error().message);
+    } else {
+      fresh = std::move(*loaded);
+    }
+  }
   if (auth_) {
     if (auto reloaded = auth_->reload(); !reloaded) {
       spdlog::error("SIGHUP: the auth policy was not reloaded (the previous one stays): {}",
@@ -130,16 +139,29 @@ void Daemon::reload() {
     } else {
       spdlog::info("SIGHUP: the auth policy was reloaded");
     }
+    reloadKeys(fresh ? &fresh->auth : nullptr);
   }
-  if (load_config_) {
-    if (auto fresh = load_config_(); !fresh) {
-      spdlog::error("SIGHUP: the config was not reloaded (the previous one stays): {}",
-                    fresh.error().message);
-    } else {
-      applyReloadedConfig(std::move(*fresh));
-    }
-  }
+  if (fresh) applyReloadedConfig(std::move(*fresh));
   notifier_->reloaded();
+}
+
+void Daemon::reloadKeys(const config::AuthConfig* auth) {
+  // Without a new config, or with one whose [auth] names no key source
+  // (turning auth off needs a restart), the key source in use is read again.
+  if (auth != nullptr && !auth->enabled()) {
+    spdlog::error("SIGHUP: [auth] names no key source any more; authentication stays on with "
+                  "the current key source (restart airlockd to turn it off)");
+    auth = nullptr;
+  }
+  // Loaded in the thread pool; the callback only logs, so it may outlive us.
+  auth_->reloadKeys(auth, [](Result<size_t> loaded) {
+    if (!loaded) {
+      spdlog::error("SIGHUP: the verification keys were not reloaded (the previous ones stay): {}",
+                    loaded.error().message);
+      return;
+    }
+    spdlog::info("SIGHUP: the verification keys were reloaded ({} key(s))", *loaded);
+  });
 }
 
 void Daemon::applyReloadedConfig(config::Config fresh) {
@@ -151,8 +173,8 @@ void Daemon::applyReloadedConfig(config::Config fresh) {
   }
   if (fresh.listen_host != config_.listen_host || fresh.listen_port != config_.listen_port ||
       fresh.backend != config_.backend || fresh.targets.size() != config_.targets.size()) {
-    spdlog::warn("SIGHUP: server.listen, backend, [agent], [[target]], [auth] key sources and "
-                 "[recording] change at the next start only");
+    spdlog::warn("SIGHUP: server.listen, backend, [agent], [[target]] and [recording] change "
+                 "at the next start only");
   }
   // The registry, the connections and the sessions read these through
   // references: new values apply to the next frame, session or timer.

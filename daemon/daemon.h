@@ -5,8 +5,8 @@
 // sessions run for `limits.drain_grace_ms` (no new ones), end every session
 // with a message to its client, close connections, destroy lws, close our
 // handles, and require `uv_loop_close() == 0`. SIGHUP reloads the auth
-// policy and, through the config loader, limits and log level. Loop thread
-// only.
+// policy, the token keys and, through the config loader, limits and log
+// level. Loop thread only.
 #pragma once
 
 #include <uv.h>
@@ -66,6 +66,9 @@ class Daemon {
   void endSessions();
   void onShutdownTick();
   void reload();
+  // SIGHUP: the token keys from `auth`'s key source (null: the one in use),
+  // swapped in if they load.
+  void reloadKeys(const config::AuthConfig* auth);
   void applyReloadedConfig(config::Config fresh);
   Result<void> startListener();
   std::string statusText() const;

@@ -19,6 +19,11 @@ class NoPermissionSource final : public PermissionSource {
   Result<Subject> lookupBlocking(const std::string& uid) override { return Subject{uid, {}, {}}; }
 };
 
+KeySourceConfig keySourceConfig(const config::AuthConfig& c) {
+  return KeySourceConfig{c.public_key_file, c.jwks_file,       c.jwks_url,
+                         c.jwks_min_refresh_s, c.http_timeout_ms, c.ca_file};
+}
+
 Decision sourceFailure(const Error& error) {
   return Decision::deny("the permission source failed (fail closed): " + error.message);
 }
@@ -39,9 +44,7 @@ AuthService::AuthService(const config::AuthConfig& config, uv_loop_t* loop)
 Result<std::unique_ptr<AuthService>> AuthService::create(const config::AuthConfig& config,
                                                          uv_loop_t* loop) {
   std::unique_ptr<AuthService> self(new AuthService(config, loop));
-  auto keys = KeySource::create(KeySourceConfig{config.public_key_file, config.jwks_file,
-                                                config.jwks_url, config.jwks_min_refresh_s,
-                                                config.http_timeout_ms, config.ca_file});
+  auto keys = KeySource::create(keySourceConfig(config));
   if (!keys) return keys.error();
   self->keys_ = std::move(*keys);
 
@@ -135,5 +138,10 @@ Decision AuthService::authorizeBlocking(const Principal& principal, const Access
 }
 
 Result<void> AuthService::reload() { return permissions_->reload(); }
+
+void AuthService::reloadKeys(const config::AuthConfig* config,
+                             std::function<void(Result<size_t>)> done) {
+  keys_->reload(loop_, config ? keySourceConfig(*config) : keys_->config(), std::move(done));
+}
 
 }  // namespace airlock::auth

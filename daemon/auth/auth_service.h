@@ -50,6 +50,12 @@ class AuthService {
 
   // SIGHUP: re-reads the policy file (the old one stays if the new one is bad).
   Result<void> reload();
+  // SIGHUP: reloads the verification keys from `config`'s key source (the
+  // file again, or a changed one; a JWKS URL is refetched), or from the
+  // source in use when `config` is null, in the thread pool. The new keys
+  // replace the old ones only if they load; `done` gets how many keys are in
+  // use now, or why the old ones stay.
+  void reloadKeys(const config::AuthConfig* config, std::function<void(Result<size_t>)> done);
   AuditLog& audit() { return audit_; }
 
  private:
