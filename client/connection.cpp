@@ -188,6 +188,21 @@ Result<void> Connection::canI(v1::CanI question, DecisionCallback done) {
   return {};
 }
 
+Result<void> Connection::delegate(v1::Delegate ask, DelegationCallback done) {
+  if (pending_delegations_.size() >= options_.max_pending_lists) {
+    return Error{"too many DELEGATE requests outstanding"};
+  }
+  uint32_t id = next_request_id_++;
+  ask.set_request_id(id);
+  if (auto queued = queue(Outbox::Lane::kOrdered, FrameType::kDelegate, proto::kConnectionChannel,
+                          ask);
+      !queued) {
+    return queued;
+  }
+  pending_delegations_.emplace(id, std::move(done));
+  return {};
+}
+
 Result<void> Connection::ping(std::span<const uint8_t> payload) {
   if (payload.size() > kMaxPingBytes) return Error{"PING payload too long"};
   return queue(Outbox::Lane::kUrgent, FrameType::kPing, proto::kConnectionChannel, payload);
@@ -298,6 +313,9 @@ void Connection::finish(const Result<void>& reason) {
   auto decisions = std::move(pending_decisions_);
   pending_decisions_.clear();
   for (auto& [id, done] : decisions) done(Error{why, v1::SESSION_LOST});
+  auto delegations = std::move(pending_delegations_);
+  pending_delegations_.clear();
+  for (auto& [id, done] : delegations) done(Error{why, v1::SESSION_LOST});
   observer_.onDisconnected(reason);
 }
 

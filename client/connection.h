@@ -52,6 +52,7 @@ class Connection {
   enum class State { kConnecting, kOpen, kClosing, kClosed };
   using ListCallback = std::function<void(Result<v1::Sessions>)>;
   using DecisionCallback = std::function<void(Result<v1::Decision>)>;
+  using DelegationCallback = std::function<void(Result<v1::DelegationToken>)>;
 
   // Starts connecting; `observer` hears the outcome. Fails synchronously only
   // for a bad URL or when lws refuses the connect attempt outright.
@@ -89,6 +90,9 @@ class Connection {
   // Sends CAN_I (its request_id is set here); `done` gets the DECISION, or
   // an error if the connection ends first.
   Result<void> canI(v1::CanI question, DecisionCallback done);
+  // Sends DELEGATE (its request_id is set here); `done` gets the daemon's
+  // DELEGATION (a token or a refusal), or an error if the connection ends first.
+  Result<void> delegate(v1::Delegate ask, DelegationCallback done);
   Result<void> ping(std::span<const uint8_t> payload);
   // Queues arbitrary bytes as one binary message (protocol tests only).
   Result<void> sendRawFrame(std::span<const uint8_t> frame);
@@ -118,6 +122,7 @@ class Connection {
   Result<void> handlePong(const proto::Frame& frame);
   Result<void> handleSessions(const proto::Frame& frame);
   Result<void> handleDecision(const proto::Frame& frame);
+  Result<void> handleDelegation(const proto::Frame& frame);
 
   Result<void> queue(Outbox::Lane lane, proto::FrameType type, uint32_t channel,
                      const google::protobuf::MessageLite& msg);
@@ -144,6 +149,7 @@ class Connection {
   std::map<uint32_t, uint64_t> pending_grants_;
   std::deque<ListCallback> pending_lists_;
   std::map<uint32_t, DecisionCallback> pending_decisions_;  // By request id.
+  std::map<uint32_t, DelegationCallback> pending_delegations_;  // By request id.
   uint32_t next_request_id_ = 1;
   uint32_t next_channel_ = 1;
 };

@@ -171,8 +171,10 @@ Result<void> Connection::dispatch(const proto::Frame& frame) {
     case FrameType::kClose:
     case FrameType::kList:
     case FrameType::kCanI:
+    case FrameType::kDelegate:
       break;
     case FrameType::kDecision: return handleDecision(frame);
+    case FrameType::kDelegation: return handleDelegation(frame);
   }
   return violation(std::string(proto::frameTypeName(frame.type)) +
                    " frame, which only clients send");
@@ -284,6 +286,17 @@ Result<void> Connection::handleDecision(const proto::Frame& frame) {
   DecisionCallback done = std::move(it->second);
   pending_decisions_.erase(it);
   done(std::move(decision));
+  return {};
+}
+
+Result<void> Connection::handleDelegation(const proto::Frame& frame) {
+  v1::DelegationToken answer;
+  if (auto r = proto::decodeMessage(frame, answer); !r) return violation(r.error().message);
+  auto it = pending_delegations_.find(answer.request_id());
+  if (it == pending_delegations_.end()) return violation("DELEGATION without a DELEGATE");
+  DelegationCallback done = std::move(it->second);
+  pending_delegations_.erase(it);
+  done(std::move(answer));
   return {};
 }
 

@@ -13,6 +13,8 @@ bool isConnectionLevel(FrameType type) {
     case FrameType::kSessions:
     case FrameType::kCanI:
     case FrameType::kDecision:
+    case FrameType::kDelegate:
+    case FrameType::kDelegation:
       return true;
     default:
       return false;
@@ -21,7 +23,7 @@ bool isConnectionLevel(FrameType type) {
 
 bool isKnown(uint8_t raw) {
   return raw >= static_cast<uint8_t>(FrameType::kOpen) &&
-         raw <= static_cast<uint8_t>(FrameType::kDecision);
+         raw <= static_cast<uint8_t>(FrameType::kDelegation);
 }
 
 Error badFrame(std::string message) {
@@ -49,6 +51,8 @@ std::string_view frameTypeName(FrameType type) {
     case FrameType::kSessions: return "SESSIONS";
     case FrameType::kCanI: return "CAN_I";
     case FrameType::kDecision: return "DECISION";
+    case FrameType::kDelegate: return "DELEGATE";
+    case FrameType::kDelegation: return "DELEGATION";
   }
   return "UNKNOWN";
 }
@@ -176,6 +180,8 @@ Result<void> decodeAndValidate(std::span<const uint8_t> bytes, const FrameLimits
     case FrameType::kSessions: { v1::Sessions m; return decodeMessage(*frame, m); }
     case FrameType::kCanI: { v1::CanI m; return decodeMessage(*frame, m); }
     case FrameType::kDecision: { v1::Decision m; return decodeMessage(*frame, m); }
+    case FrameType::kDelegate: { v1::Delegate m; return decodeMessage(*frame, m); }
+    case FrameType::kDelegation: { v1::DelegationToken m; return decodeMessage(*frame, m); }
     case FrameType::kStdin:
     case FrameType::kStdout:
     case FrameType::kStderr:

@@ -38,6 +38,8 @@ enum class FrameType : uint8_t {
   kSessions = 15,
   kCanI = 16,
   kDecision = 17,
+  kDelegate = 18,
+  kDelegation = 19,
 };
 
 std::string_view frameTypeName(FrameType type);

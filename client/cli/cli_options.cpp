@@ -75,6 +75,10 @@ Result<void> parseExec(const std::vector<std::string>& args, size_t i, ExecOptio
       auto value = flagValue(args, i, "--env");
       if (!value) return value.error();
       if (auto added = addEnv(exec, *value); !added) return added;
+    } else if (isFlag(arg, "--delegation")) {
+      auto value = flagValue(args, i, "--delegation");
+      if (!value) return value.error();
+      exec.delegation = *value;
     } else if (arg == "--") {
       return usage("exec needs a TARGET before --");
     } else if (arg.size() > 1 && arg[0] == '-') {
@@ -126,6 +130,34 @@ static Result<void> parseCanI(const std::vector<std::string>& args, size_t i, Ca
   return {};
 }
 
+// `delegate --to USER [--for DURATION] TARGET` (flags before or after TARGET).
+static Result<void> parseDelegate(const std::vector<std::string>& args, size_t i,
+                                  DelegateOptions& out) {
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (isFlag(arg, "--to")) {
+      auto value = flagValue(args, i, "--to");
+      if (!value) return value.error();
+      out.delegate = *value;
+    } else if (isFlag(arg, "--for")) {
+      auto value = flagValue(args, i, "--for");
+      if (!value) return value.error();
+      auto seconds = parseDuration(*value);
+      if (!seconds) return usage("--for: " + seconds.error().message);
+      out.lifetime_s = *seconds;
+    } else if (arg.starts_with("-")) {
+      return usage("unknown delegate flag " + arg);
+    } else if (out.target.empty()) {
+      out.target = arg;
+    } else {
+      return usage("delegate takes one TARGET");
+    }
+  }
+  if (out.target.empty()) return usage("delegate needs a TARGET (the task)");
+  if (out.delegate.empty()) return usage("delegate needs --to USER");
+  return {};
+}
+
 Result<CliOptions> parseCommandLine(const std::vector<std::string>& args, const char* env_url,
                                     const char* env_token_file) {
   CliOptions options;
@@ -171,6 +203,11 @@ Result<CliOptions> parseCommandLine(const std::vector<std::string>& args, const 
     options.command = CliOptions::Command::kCanI;
     return options;
   }
+  if (command == "delegate") {
+    if (auto parsed = parseDelegate(args, i + 1, options.delegate); !parsed) return parsed.error();
+    options.command = CliOptions::Command::kDelegate;
+    return options;
+  }
   if (command == "exec") {
     if (i + 1 < args.size() && (args[i + 1] == "-h" || args[i + 1] == "--help")) return options;
     if (auto parsed = parseExec(args, i + 1, options.exec); !parsed) return parsed.error();
@@ -187,6 +224,7 @@ Usage:
   airlock [--url URL] [--token-file FILE] exec [-i] [-t] [-u USER] [-e NAME=VALUE]... TARGET [--] CMD [ARGS...]
   airlock [--url URL] [--token-file FILE] ls
   airlock [--url URL] [--token-file FILE] can-i [--operation OP] [-u USER] [--delegation T] TARGET
+  airlock [--url URL] [--token-file FILE] delegate TARGET --to USER [--for DURATION]
   airlock --help | --version
 
 Commands:
@@ -196,6 +234,11 @@ Commands:
           decides: prints "allow: RULE", "deny: REASON" or "unauthenticated:
           REASON" and exits 0, 1 or 2. OP is exec, exec-stdin, exec-tty (the
           default) or watch.
+  delegate  Super admins only: get a token that lets USER open sessions on
+          TARGET (that task only, as its user) for DURATION (90s, 30m, 2h,
+          1h30m; default: 1 h or the daemon's maximum if smaller). Prints the
+          token on stdout; exits 0, 1 if the daemon refuses (not a super
+          admin, too long, ...), 125 if it cannot be asked.
 
 Global flags (before the command):
   --url URL           Daemon address (env AIRLOCK_URL; default ws://127.0.0.1:7122/).
@@ -211,6 +254,7 @@ exec flags (they stop at TARGET; everything after it belongs to CMD):
                       a terminal, warns and runs without one.
   -u, --user USER     Run as USER.
   -e, --env NAME=VALUE  Set a variable (repeatable).
+  --delegation TOKEN  Present a delegation token (from 'airlock delegate').
 
 Exit status:
   The remote command's exit code (128+N if signal N killed it).

@@ -7,6 +7,7 @@
 
 #include "airlock/result.h"
 #include "client/cli/can_i_command.h"
+#include "client/cli/delegate_command.h"
 
 namespace airlock::client {
 
@@ -16,19 +17,21 @@ struct ExecOptions {
   bool interactive = false;  // -i: forward stdin.
   bool tty = false;          // -t: PTY session, raw local terminal.
   std::string user;          // -u
+  std::string delegation;    // --delegation TOKEN (from `airlock delegate`)
   std::vector<std::pair<std::string, std::string>> env;  // -e K=V, in order.
   std::string target;
   std::vector<std::string> argv;
 };
 
 struct CliOptions {
-  enum class Command { kHelp, kVersion, kExec, kList, kCanI };
+  enum class Command { kHelp, kVersion, kExec, kList, kCanI, kDelegate };
   Command command = Command::kHelp;
   std::string url = kDefaultUrl;
   std::string token_file;
   bool verbose = false;
   ExecOptions exec;
   CanIOptions can_i;
+  DelegateOptions delegate;
 };
 
 // Parses `airlock [GLOBAL FLAGS] COMMAND ...`. Flags stop at the first

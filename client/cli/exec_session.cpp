@@ -30,6 +30,7 @@ v1::Open ExecSession::buildOpen() const {
   open.set_target(options_.target);
   for (const auto& arg : options_.argv) open.add_argv(arg);
   open.set_user(options_.user);
+  open.set_delegation(options_.delegation);
   open.set_tty(tty_);
   // Without -i the remote stdin is closed at once: the session needs (and is
   // authorized as) `exec`, not `exec-stdin`.

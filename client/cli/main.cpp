@@ -1,4 +1,5 @@
-// airlock: flags -> Connection + (ExecSession | ListCommand) -> loop -> exit
+// airlock: flags -> Connection + (ExecSession | ListCommand | CanICommand |
+// DelegateCommand) -> loop -> exit
 // code. Wiring only.
 #include <unistd.h>
 #include <uv.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "client/cli/cli_options.h"
+#include "client/cli/delegate_command.h"
 #include "client/cli/exec_session.h"
 #include "client/cli/exit_codes.h"
 #include "client/cli/list_command.h"
@@ -74,6 +76,8 @@ int run(const CliOptions& cli) {
     code = runCommand<ListCommand>(&loop, cli, connection_options, raw);
   } else if (cli.command == CliOptions::Command::kCanI) {
     code = runCommand<CanICommand>(&loop, cli, connection_options, raw, cli.can_i);
+  } else if (cli.command == CliOptions::Command::kDelegate) {
+    code = runCommand<DelegateCommand>(&loop, cli, connection_options, raw, cli.delegate);
   } else {
     bool tty = cli.exec.tty;
     if (tty && !isatty(STDIN_FILENO)) {
@@ -109,6 +113,7 @@ int main(int argc, char** argv) {
     case CliOptions::Command::kExec:
     case CliOptions::Command::kList:
     case CliOptions::Command::kCanI:
+    case CliOptions::Command::kDelegate:
       return run(*cli);
   }
   return kExitUsage;

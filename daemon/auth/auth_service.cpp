@@ -137,6 +137,28 @@ Decision AuthService::authorizeBlocking(const Principal& principal, const Access
   return authorizer_->decide(*subject, request, issuer);
 }
 
+void AuthService::issueDelegation(const Principal& caller, const DelegationOrder& order,
+                                  std::function<void(Result<IssuedDelegation>)> done) {
+  if (!caller.authenticated) {
+    done(Error{"delegations need an authenticated caller"});
+    return;
+  }
+  std::weak_ptr<bool> alive = alive_;
+  permissions_->lookup(caller.uid, [this, alive, order, done = std::move(done)](Result<Subject> subject) {
+    if (alive.expired()) return;
+    if (!subject) return done(Error{sourceFailure(subject.error()).rule});
+    done(auth::issueDelegation(*authorizer_, *subject, order));
+  });
+}
+
+Result<IssuedDelegation> AuthService::issueDelegationBlocking(const Principal& caller,
+                                                              const DelegationOrder& order) {
+  if (!caller.authenticated) return Error{"delegations need an authenticated caller"};
+  auto subject = permissions_->lookupBlocking(caller.uid);
+  if (!subject) return Error{sourceFailure(subject.error()).rule};
+  return auth::issueDelegation(*authorizer_, *subject, order);
+}
+
 Result<void> AuthService::reload() { return permissions_->reload(); }
 
 void AuthService::reloadKeys(const config::AuthConfig* config,

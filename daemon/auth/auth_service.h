@@ -17,6 +17,7 @@
 #include "auth/access_request.h"
 #include "auth/audit_log.h"
 #include "auth/authorizer.h"
+#include "auth/delegation_issuer.h"
 #include "auth/key_source.h"
 #include "auth/permission_source.h"
 #include "auth/principal.h"
@@ -47,6 +48,15 @@ class AuthService {
                  std::function<void(Decision)> done);
   // The same, blocking (check-access).
   Decision authorizeBlocking(const Principal& principal, const AccessRequest& request);
+
+  // Mints a delegation token for `caller` if the caller is a super admin
+  // (see issueDelegation); `done` runs on the loop thread, possibly before
+  // this returns.
+  void issueDelegation(const Principal& caller, const DelegationOrder& order,
+                       std::function<void(Result<IssuedDelegation>)> done);
+  // The same, blocking (`airlockd issue-delegation`).
+  Result<IssuedDelegation> issueDelegationBlocking(const Principal& caller,
+                                                   const DelegationOrder& order);
 
   // SIGHUP: re-reads the policy file (the old one stays if the new one is bad).
   Result<void> reload();

@@ -49,9 +49,11 @@ class Authorizer {
                   const std::optional<Subject>& issuer) const;
 
   const AuthorizerConfig& config() const { return config_; }
+  // `dcos:superuser` (or the group superusers), or a label rules super admin:
+  // who may issue delegations, and whose delegations count.
+  bool isSuperAdmin(const Subject& subject) const;
 
  private:
-  bool isSuperAdmin(const Subject& subject) const;
   std::optional<Decision> tryDelegation(const Subject& subject, const AccessRequest& request,
                                         const std::optional<Subject>& issuer,
                                         std::string& refusal) const;

@@ -63,6 +63,7 @@ int ClientConnection::handleFrame(std::span<const uint8_t> bytes) {
     case proto::FrameType::kPing: handlePing(*frame); break;
     case proto::FrameType::kList: handleList(*frame); break;
     case proto::FrameType::kCanI: handleCanI(*frame); break;
+    case proto::FrameType::kDelegate: handleDelegate(*frame); break;
     case proto::FrameType::kPong: break;
     case proto::FrameType::kError:
       spdlog::info("client {} reported an error on channel {}", peer_.text, frame->channel);
@@ -73,6 +74,7 @@ int ClientConnection::handleFrame(std::span<const uint8_t> bytes) {
     case proto::FrameType::kExit:
     case proto::FrameType::kSessions:
     case proto::FrameType::kDecision:
+    case proto::FrameType::kDelegation:
       return failConnection(v1::BAD_FRAME, std::string(proto::frameTypeName(frame->type)) +
                                                " is sent by the daemon, not the client");
   }
@@ -362,6 +364,52 @@ void ClientConnection::handleCanI(const proto::Frame& frame) {
                               auditDecision(request, target_id, decision);
                               reply(decision);
                             });
+}
+
+void ClientConnection::handleDelegate(const proto::Frame& frame) {
+  v1::Delegate ask;
+  if (auto r = proto::decodeMessage(frame, ask); !r) {
+    failConnection(v1::BAD_FRAME, r.error().message);
+    return;
+  }
+  auto reply = [this, id = ask.request_id(), target = ask.target()](
+                   const Result<auth::IssuedDelegation>& issued) {
+    v1::DelegationToken answer;
+    answer.set_request_id(id);
+    if (issued) {
+      answer.set_token(issued->token);
+      answer.set_task_id(issued->claims.task_id);
+      answer.set_delegate(issued->claims.delegate);
+      answer.set_expires_unix(issued->claims.expires_at);
+    } else {
+      answer.set_refusal(issued.error().message);
+    }
+    if (services_.auth != nullptr) {
+      services_.auth->audit().record(auth::AuditEvent{
+          "delegation", principal_.uid, "delegate", target, "", issued ? "allow" : "deny",
+          issued ? "to " + issued->claims.delegate + " until " +
+                       std::to_string(issued->claims.expires_at)
+                 : issued.error().message,
+          "", peer_.text});
+    }
+    queueControl(proto::encodeFrame(proto::FrameType::kDelegation, proto::kConnectionChannel, answer));
+  };
+  if (services_.auth == nullptr) {
+    reply(Error{"delegation tokens need authentication ([auth] with a key source)"});
+    return;
+  }
+  auto target = services_.backend.resolveTarget(ask.target());
+  if (!target) {
+    reply(target.error());
+    return;
+  }
+  auth::DelegationOrder order{target->id, ask.delegate(), ask.lifetime_s(), auth::unixNow()};
+  std::weak_ptr<bool> alive = alive_;
+  services_.auth->issueDelegation(principal_, order,
+                                  [alive, reply](Result<auth::IssuedDelegation> issued) {
+                                    if (alive.expired()) return;
+                                    reply(issued);
+                                  });
 }
 
 Channel* ClientConnection::findChannel(uint32_t id) {

@@ -67,6 +67,8 @@ class ClientConnection final : public loop::Deferred {
   void handlePing(const proto::Frame& frame);
   void handleList(const proto::Frame& frame);
   void handleCanI(const proto::Frame& frame);
+  // DELEGATE: mints a delegation token if the caller is a super admin.
+  void handleDelegate(const proto::Frame& frame);
 
   // Authorization of an OPEN (possibly asynchronous: the IAM source fetches
   // in the thread pool); the channel is reserved meanwhile.

@@ -51,6 +51,40 @@ TEST(CliOptions, GlobalFlagsAndEnvironment) {
   EXPECT_EQ(flags->token_file, "f");
 }
 
+TEST(CliOptions, DelegateAndDurations) {
+  auto cli = parse({"delegate", "web-1", "--to", "harry", "--for=1h30m"});
+  ASSERT_TRUE(cli.ok()) << cli.error().message;
+  EXPECT_EQ(cli->command, CliOptions::Command::kDelegate);
+  EXPECT_EQ(cli->delegate.target, "web-1");
+  EXPECT_EQ(cli->delegate.delegate, "harry");
+  EXPECT_EQ(cli->delegate.lifetime_s, 5400u);
+  auto flags_first = parse({"delegate", "--to=bob", "web-2"});
+  ASSERT_TRUE(flags_first.ok());
+  EXPECT_EQ(flags_first->delegate.target, "web-2");
+  EXPECT_EQ(flags_first->delegate.lifetime_s, 0u);  // The daemon's default.
+  for (auto bad : std::vector<std::vector<std::string>>{{"delegate", "web-1"},
+                                                        {"delegate", "--to", "bob"},
+                                                        {"delegate", "a", "b", "--to", "bob"},
+                                                        {"delegate", "a", "--to", "bob", "--for", "1y"}}) {
+    auto r = parse(bad);
+    ASSERT_FALSE(r.ok()) << bad.back();
+    EXPECT_EQ(r.error().code, kExitUsage);
+  }
+  auto exec = parse({"exec", "--delegation", "T.O.K", "web-1", "--", "true"});
+  ASSERT_TRUE(exec.ok());
+  EXPECT_EQ(exec->exec.delegation, "T.O.K");
+
+  EXPECT_EQ(*parseDuration("90"), 90u);
+  EXPECT_EQ(*parseDuration("90s"), 90u);
+  EXPECT_EQ(*parseDuration("30m"), 1800u);
+  EXPECT_EQ(*parseDuration("2h"), 7200u);
+  EXPECT_EQ(*parseDuration("1d"), 86400u);
+  EXPECT_EQ(*parseDuration("1h30m5s"), 5405u);
+  for (std::string bad : {"", "0", "0s", "h", "1h30", "-5m", "1.5h", "99999999999999h", "5 m"}) {
+    EXPECT_FALSE(parseDuration(bad).ok()) << bad;
+  }
+}
+
 TEST(CliOptions, HelpAndVersion) {
   EXPECT_EQ(parse({"--help"})->command, CliOptions::Command::kHelp);
   EXPECT_EQ(parse({"exec", "--help"})->command, CliOptions::Command::kHelp);

@@ -74,6 +74,17 @@ std::vector<std::pair<std::string, std::string>> validSeeds() {
   decision.set_request_id(1);
   decision.set_verdict("deny");
   decision.set_rule("strict mode: exec-tty needs dcos:mesos:agent:container:app_id:/prod/web update");
+  v1::Delegate delegate;
+  delegate.set_request_id(2);
+  delegate.set_target("web-1");
+  delegate.set_delegate("harry");
+  delegate.set_lifetime_s(1800);
+  v1::DelegationToken delegation;
+  delegation.set_request_id(2);
+  delegation.set_token("aGVhZGVy.cGF5bG9hZA.c2ln");
+  delegation.set_task_id("web-1");
+  delegation.set_delegate("harry");
+  delegation.set_expires_unix(1700001800);
   open.set_no_stdin(true);
   open.set_delegation("aGVhZGVy.cGF5bG9hZA.c2ln");
   std::string data("hello\r\n\x1b[31mred\x1b[0m\x03", 21);
@@ -96,6 +107,8 @@ std::vector<std::pair<std::string, std::string>> validSeeds() {
       {"15-sessions", encodeFrame(FrameType::kSessions, 0, sessions)},
       {"16-can-i", encodeFrame(FrameType::kCanI, 0, can_i)},
       {"17-decision", encodeFrame(FrameType::kDecision, 0, decision)},
+      {"18-delegate", encodeFrame(FrameType::kDelegate, 0, delegate)},
+      {"19-delegation", encodeFrame(FrameType::kDelegation, 0, delegation)},
   };
 }
 
@@ -108,6 +121,8 @@ std::vector<std::pair<std::string, std::string>> badSeeds() {
       {"bad-unknown-type", rawFrame(99, 1, "")},
       {"bad-stdout-on-channel-0", rawFrame(4, 0, "x")},
       {"bad-list-on-channel-1", rawFrame(14, 1, "")},
+      {"bad-delegate-on-channel-1", rawFrame(18, 1, "")},
+      {"bad-delegation-malformed", rawFrame(19, 0, std::string("\x12\x64", 2))},
       {"bad-close-with-payload", rawFrame(11, 1, "x")},
       {"bad-open-malformed", rawFrame(1, 1, std::string("\x0a\x64", 2))},
       {"bad-open-no-argv", encodeFrame(FrameType::kOpen, 1, no_argv)},

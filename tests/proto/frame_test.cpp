@@ -226,7 +226,7 @@ TEST(FrameRoundTrip, Sessions) {
 }
 
 TEST(FrameTypeName, NamesEveryType) {
-  for (int t = 1; t <= 17; ++t) {
+  for (int t = 1; t <= 19; ++t) {
     EXPECT_NE(frameTypeName(static_cast<FrameType>(t)), "UNKNOWN") << t;
   }
   EXPECT_EQ(frameTypeName(FrameType::kCanI), "CAN_I");
@@ -260,6 +260,34 @@ TEST(FrameRoundTrip, CanIAndDecision) {
   EXPECT_FALSE(decodeFrame(bytesOf(encodeFrame(FrameType::kCanI, 3, question)), kLimits).ok());
   EXPECT_FALSE(decodeFrame(bytesOf(encodeFrame(FrameType::kDecision, 3, decision)), kLimits).ok());
   EXPECT_FALSE(decodeAndValidate(bytesOf(std::string("\x10\0\0\0\0\xff", 6)), kLimits).ok());
+}
+
+TEST(FrameRoundTrip, DelegateAndDelegation) {
+  v1::Delegate ask;
+  ask.set_request_id(9);
+  ask.set_target("web-1");
+  ask.set_delegate("harry");
+  ask.set_lifetime_s(600);
+  auto encoded = encodeFrame(FrameType::kDelegate, 0, ask);
+  auto frame = decodeFrame(bytesOf(encoded), kLimits);
+  ASSERT_TRUE(frame.ok());
+  EXPECT_EQ(frameTypeName(frame->type), "DELEGATE");
+  v1::Delegate decoded;
+  ASSERT_TRUE(decodeMessage(*frame, decoded).ok());
+  EXPECT_EQ(decoded.delegate(), "harry");
+  EXPECT_EQ(decoded.lifetime_s(), 600u);
+
+  v1::DelegationToken answer;
+  answer.set_request_id(9);
+  answer.set_refusal("only super admins may issue delegations");
+  encoded = encodeFrame(FrameType::kDelegation, 0, answer);
+  EXPECT_TRUE(decodeAndValidate(bytesOf(encoded), kLimits).ok());
+  EXPECT_EQ(frameTypeName(FrameType::kDelegation), "DELEGATION");
+  // Connection-level, like CAN_I; a truncated message is refused.
+  EXPECT_FALSE(decodeFrame(bytesOf(encodeFrame(FrameType::kDelegate, 1, ask)), kLimits).ok());
+  EXPECT_FALSE(decodeFrame(bytesOf(encodeFrame(FrameType::kDelegation, 2, answer)), kLimits).ok());
+  EXPECT_FALSE(decodeAndValidate(bytesOf(std::string("\x13\0\0\0\0\x12\x64", 7)), kLimits).ok());
+  EXPECT_FALSE(decodeFrame(bytesOf(std::string("\x14\0\0\0\0", 5)), kLimits).ok());
 }
 
 TEST(FrameRoundTrip, OpenCarriesNoStdinAndDelegation) {
@@ -321,7 +349,7 @@ TEST(FrameReject, DefaultLimitIsOneMebibyte) {
 }
 
 TEST(FrameReject, UnknownType) {
-  for (int t : {0, 18, 127, 255}) {
+  for (int t : {0, 20, 127, 255}) {
     expectRejected(raw(static_cast<uint8_t>(t), 1), v1::BAD_FRAME, "unknown frame type");
   }
 }
