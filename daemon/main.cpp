@@ -13,6 +13,7 @@
 
 #include "auth/auth_service.h"
 #include "auth/check_access.h"
+#include "auth/issue_delegation_command.h"
 #include "config/config.h"
 #include "config/env_overrides.h"
 #include "daemon.h"
@@ -82,6 +83,10 @@ int main(int argc, char** argv) {
     return airlock::auth::runCheckAccess(std::vector<std::string>(argv + 2, argv + argc), std::cout,
                                          std::cerr);
   }
+  if (argc > 1 && std::string(argv[1]) == "issue-delegation") {
+    return airlock::auth::runIssueDelegation(std::vector<std::string>(argv + 2, argv + argc),
+                                             std::cout, std::cerr);
+  }
   CLI::App app{"airlockd: the exec daemon of a Mesos agent (local backend by default)"};
   Flags flags;
   app.add_option("--config", flags.config_file, "TOML config file")->check(CLI::ExistingFile);
@@ -103,7 +108,8 @@ int main(int argc, char** argv) {
   app.footer("Config keys can also be set as AIRLOCK_<SECTION>_<KEY>=value (e.g. "
              "AIRLOCK_LIMITS_DRAIN_GRACE_MS=30000); precedence: file < environment < flags. "
              "AIRLOCK_CONFIG names the config file when --config is not given.\n"
-             "Subcommand: airlockd check-access --help (explain an authorization decision)");
+             "Subcommands: airlockd check-access --help (explain an authorization decision), "
+             "airlockd issue-delegation --help (mint a delegation token offline)");
   app.set_version_flag("--version", "airlockd " AIRLOCK_VERSION);
   try {
     app.parse(argc, argv);

@@ -267,5 +267,38 @@ TEST_F(DelegationIssueTest, ExpiredDelegationsAreRefused) {
   EXPECT_NE(stale.out.find("the delegation expired at"), std::string::npos) << stale.out;
 }
 
+TEST_F(DelegationIssueTest, OfflineIssueDelegationSharesTheRule) {
+  auto issue = [&](const std::string& uid, std::vector<std::string> extra) {
+    std::vector<std::string> argv = {daemonPath(), "issue-delegation", "--config",
+                                     (dir_ / "airlockd.toml").string(), "--token-file",
+                                     (dir_ / (uid + ".jwt")).string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return runCommand(argv);
+  };
+  CommandResult issued = issue("boss", {"--task-id", "web-1", "--to", "harry", "--lifetime-s", "600"});
+  ASSERT_EQ(issued.exitCode(), 0) << issued.err;
+  std::string token = trimmed(issued.out);
+  EXPECT_NE(issued.err.find("delegation for harry on task web-1"), std::string::npos) << issued.err;
+  // The running daemon honours it: the same secret, the same rules.
+  CommandResult with = airlock("harry", {"exec", "--delegation", token, "web-1", "--", "echo", "ok"});
+  EXPECT_EQ(with.exitCode(), 0) << with.err;
+  EXPECT_EQ(with.out, "ok\n");
+
+  CommandResult not_admin = issue("alice", {"--task-id", "web-1", "--to", "harry"});
+  EXPECT_EQ(not_admin.exitCode(), 1);
+  EXPECT_NE(not_admin.err.find("deny: only super admins may issue delegations"), std::string::npos)
+      << not_admin.err;
+  CommandResult too_long = issue("boss", {"--task-id", "web-1", "--to", "harry", "--lifetime-s", "7200"});
+  EXPECT_EQ(too_long.exitCode(), 1);
+  EXPECT_NE(too_long.err.find("deny: a delegation may last at most 3600 s"), std::string::npos)
+      << too_long.err;
+  writeFile(dir_ / "forged.jwt", auth::testing::TokenFactory().rs256({{"uid", "boss"}, {"exp", time(nullptr) + 60}}));
+  CommandResult forged = issue("forged", {"--task-id", "web-1", "--to", "harry"});
+  EXPECT_EQ(forged.exitCode(), 2) << forged.err;
+  EXPECT_EQ(forged.out, "");
+  CommandResult usage = issue("boss", {"--to", "harry"});
+  EXPECT_EQ(usage.exitCode(), 64);
+}
+
 }  // namespace
 }  // namespace airlock::testing
