@@ -80,9 +80,11 @@ void TaskCache::resolve(const std::string& task_id, std::function<void(Result<Re
   }
   // Stale, or a miss: ask the agent once more before saying no.
   refresh([this, task_id, fn = std::move(fn)](Result<void> refreshed) {
-    if (!refreshed) return fn(refreshed.error());
+    if (!refreshed) {
+      return fn(Error{"cannot read the agent's tasks: " + refreshed.error().message, kAgentFailed});
+    }
     if (auto hit = peek(task_id)) return fn(std::move(*hit));
-    fn(Error{"unknown task '" + task_id + "' on this agent"});
+    fn(Error{"unknown task '" + task_id + "' on this agent", kUnknownTask});
   });
 }
 

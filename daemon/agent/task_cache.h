@@ -31,6 +31,9 @@ struct ResolvedTask {
 // (queued, or no status yet) are left out.
 std::map<std::string, ResolvedTask> resolveTasks(const mesos::agent::Response::GetState& state);
 
+// Error::code of a failed TaskCache::resolve.
+enum TaskLookupError : int { kUnknownTask = 1, kAgentFailed = 2 };
+
 class TaskCache {
  public:
   TaskCache(uv_loop_t* loop, AgentClient& client, uint32_t ttl_ms);

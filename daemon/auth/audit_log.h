@@ -12,7 +12,8 @@
 namespace airlock::auth {
 
 struct AuditEvent {
-  std::string event;      // "decision", "session_start", "session_end".
+  std::string event;      // "decision", "session_start", "session_end", "open_failed" (the
+                          // target could not be resolved), "delegation".
   std::string uid;
   std::string operation;
   std::string target;

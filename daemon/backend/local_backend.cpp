@@ -38,7 +38,7 @@ LocalBackend::LocalBackend(uv_loop_t* loop, ChildReaper& reaper, const config::C
 Result<TargetInfo> LocalBackend::resolveTarget(const std::string& target) {
   if (target == "host") return TargetInfo{"host", "", {}, daemon_user_};
   auto it = targets_.find(target);
-  if (it == targets_.end()) return Error{"unknown target '" + target + "'"};
+  if (it == targets_.end()) return Error{"unknown target '" + target + "'", kUnknownTarget};
   const auto& t = it->second;
   return TargetInfo{t.id, t.app_id, t.labels, t.user.empty() ? daemon_user_ : t.user};
 }

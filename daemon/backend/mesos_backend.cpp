@@ -19,6 +19,10 @@ agent::AgentEndpoint endpointOf(const config::AgentConfig& c) {
   return e;
 }
 
+TargetInfo targetOf(const agent::ResolvedTask& task) {
+  return TargetInfo{task.id, task.app_id, task.labels, task.user};
+}
+
 }  // namespace
 
 MesosBackend::MesosBackend(uv_loop_t* loop, const config::Config& config)
@@ -36,12 +40,18 @@ MesosBackend::MesosBackend(uv_loop_t* loop, const config::Config& config)
 MesosBackend::~MesosBackend() = default;
 
 Result<TargetInfo> MesosBackend::resolveTarget(const std::string& target) {
-  if (target.empty()) return Error{"a task id is required"};
-  if (auto task = tasks_.peek(target)) {
-    return TargetInfo{task->id, task->app_id, task->labels, task->user};
-  }
-  // Not known yet: the session resolves it (and fails cleanly if it is not).
-  return TargetInfo{target, "", {}, ""};
+  if (target.empty()) return Error{"a task id is required", kUnknownTarget};
+  if (auto task = tasks_.peek(target)) return targetOf(*task);
+  return Error{"unknown task '" + target + "' on this agent", kUnknownTarget};
+}
+
+void MesosBackend::lookupTarget(const std::string& target, TargetCallback done) {
+  if (target.empty()) return done(Error{"a task id is required", kUnknownTarget});
+  tasks_.resolve(target, [done = std::move(done)](Result<agent::ResolvedTask> task) {
+    if (task) return done(targetOf(*task));
+    done(Error{task.error().message,
+               task.error().code == agent::kUnknownTask ? kUnknownTarget : kBackendUnavailable});
+  });
 }
 
 Result<std::unique_ptr<Process>> MesosBackend::start(const SessionSpec& spec, ProcessObserver& observer) {

@@ -29,6 +29,7 @@ class MesosBackend final : public Backend {
   // Answers from the cache. A task it does not know yet is resolved by the
   // session itself (one GET_STATE refresh), which then fails if it is unknown.
   Result<TargetInfo> resolveTarget(const std::string& target) override;
+  void lookupTarget(const std::string& target, TargetCallback done) override;
   Result<std::unique_ptr<Process>> start(const SessionSpec& spec, ProcessObserver& observer) override;
   void shutdownNow() override;
 

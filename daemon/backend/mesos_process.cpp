@@ -188,8 +188,7 @@ void MesosProcess::onLaunchDone(CURLcode code, long status) {
   head_timer_.stop();
   if (state_ == State::kEnded) return;
   if (code != CURLE_OK || status != 200) {
-    std::string why = code == CURLE_OK ? agent::describeFailure(backend_.client().endpoint(), code, status, error_body_)
-                                       : agent::describeFailure(backend_.client().endpoint(), code, status, error_body_);
+    std::string why = agent::describeFailure(backend_.client().endpoint(), code, status, error_body_);
     if (status == 200) why = "the agent closed the session stream: " + why;
     return fail(why);
   }
@@ -225,7 +224,7 @@ void MesosProcess::wait() {
                             : reply.error().message;
     spdlog::warn("nested container {}: WAIT failed: {}", tag_, why);
     end(kAgentFailureStatus);
-  }, -1);
+  }, 0);  // The session's output ended, so the agent answers at once; bounded in case it does not.
 }
 
 void MesosProcess::openInput() {
@@ -335,7 +334,7 @@ void MesosProcess::resize(uint16_t rows, uint16_t cols) {
 }
 
 void MesosProcess::terminate() {
-  if (state_ == State::kEnded || state_ == State::kWaiting) return;
+  if (state_ == State::kEnded || state_ == State::kWaiting || state_ == State::kFailing) return;
   spdlog::info("nested container {}: stopping (closing its launch connection)", tag_);
   bool launched = launch_ != nullptr;
   input_.reset();
@@ -348,19 +347,23 @@ void MesosProcess::terminate() {
 }
 
 void MesosProcess::fail(const std::string& reason) {
-  if (state_ == State::kEnded) return;
+  if (state_ == State::kEnded || state_ == State::kFailing) return;
   spdlog::warn("nested container {}: agent failure: {}", tag_, reason);
   bool launched = launch_ != nullptr && state_ != State::kLaunching;
+  state_ = State::kFailing;
   input_.reset();
   launch_.reset();
   head_timer_.stop();
   heartbeat_timer_.stop();
-  pending_[kStderr] += "airlockd: " + reason + "\n";
   std::weak_ptr<bool> alive = alive_;
-  deliverPending();
+  deliverPending();  // What arrived before the failure is output like any other.
+  if (alive.expired()) return;
+  pending_ = {};
+  observer_.onProcessLost(reason);
   if (alive.expired()) return;
   if (launched) {
-    // The session may have run: its exit status may still be known.
+    // The session may have run: its exit status may still be known (and the
+    // recording ends with it).
     return wait();
   }
   end(kAgentFailureStatus);

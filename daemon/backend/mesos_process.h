@@ -7,7 +7,9 @@
 // ATTACH_CONTAINER_INPUT; after the stream ended and its output was
 // delivered, asks WAIT_NESTED_CONTAINER for the exit status. Ending the
 // session early closes the launch connection, which makes the agent kill it.
-// Agent failures end the session with a message on stderr and exit 125.
+// An agent failure (refused launch, broken or closed stream, no answer in
+// time) loses the session: the observer hears why (its viewers get an error
+// frame), then the exit status is asked for and the session ends.
 // Owned by its Session; loop thread only.
 #pragma once
 
@@ -51,7 +53,7 @@ class MesosProcess final : public Process {
   void terminate() override;
 
  private:
-  enum class State { kResolving, kLaunching, kRunning, kDraining, kWaiting, kEnded };
+  enum class State { kResolving, kLaunching, kRunning, kDraining, kFailing, kWaiting, kEnded };
   class LaunchListener;
   class InputListener;
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +42,11 @@ class ProcessObserver {
   virtual void onOutput(OutputStream stream, size_t bytes) = 0;
   // `bytes` of queued input reached the process.
   virtual void onInputDelivered(size_t bytes) = 0;
+  // The backend lost the process (its agent failed or went away): the
+  // session cannot go on and `reason` says why. onProcessEnded still follows
+  // (with whatever exit status could be had); the Process ignores terminate()
+  // from inside this call.
+  virtual void onProcessLost(const std::string& reason) = 0;
   // The process was reaped and its output fully read. Called once; the
   // observer may destroy the Process only after the callback returned.
   virtual void onProcessEnded(int wait_status) = 0;
@@ -71,11 +77,27 @@ struct TargetInfo {
   std::string user;
 };
 
+// Error::code of a failed target lookup.
+enum TargetError : int {
+  kUnknownTarget = 1,       // The target does not exist (here, or on the agent).
+  kBackendUnavailable = 2,  // Could not ask (the Mesos agent is down or failing).
+};
+
 class Backend {
  public:
+  using TargetCallback = std::function<void(Result<TargetInfo>)>;
+
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;
+  // What the backend knows of `target` now, without asking anyone.
   virtual Result<TargetInfo> resolveTarget(const std::string& target) = 0;
+  // Resolves `target` for authorization and start, asking the backend's
+  // source first when what it knows may be stale (a Mesos task started a
+  // second ago must be found). Calls `done` on the loop thread, possibly
+  // before returning; errors carry a TargetError code.
+  virtual void lookupTarget(const std::string& target, TargetCallback done) {
+    done(resolveTarget(target));
+  }
   virtual Result<std::unique_ptr<Process>> start(const SessionSpec& spec,
                                                  ProcessObserver& observer) = 0;
   // The last step of the daemon's ordered shutdown: end whatever is left now,

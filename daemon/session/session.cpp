@@ -98,6 +98,14 @@ void Session::fail(const std::string& reason) {
   terminate();
 }
 
+void Session::onProcessLost(const std::string& reason) {
+  spdlog::error("session {} lost: {}", info_.id, reason);
+  // The backend is already stopping the process: detaching viewers must not
+  // ask it again.
+  if (state_ == State::kRunning) state_ = State::kEnding;
+  notifyConsumers([&](SessionConsumer& c) { c.onSessionLost(reason); });
+}
+
 void Session::adoptConsumer(std::unique_ptr<SessionConsumer> consumer) {
   addConsumer(*consumer);
   owned_.push_back(std::move(consumer));

@@ -84,6 +84,7 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
   std::span<char> outputSpace(backend::OutputStream stream) override;
   void onOutput(backend::OutputStream stream, size_t bytes) override;
   void onInputDelivered(size_t bytes) override;
+  void onProcessLost(const std::string& reason) override;
   void onProcessEnded(int wait_status) override;
 
  private:

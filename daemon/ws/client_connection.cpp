@@ -107,22 +107,49 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
                     " open channels (limits.max_channels_per_connection)");
     return;
   }
-  if (services_.auth == nullptr) {
-    startSession(frame.channel, open, "", "authentication is off");
-    return;
-  }
-  // Authorize before anything is created, for the caller, never for us.
-  auto target = services_.backend.resolveTarget(open.target());
-  if (!target) {
-    failChannel(frame.channel, v1::UNKNOWN_TARGET, target.error().message);
+  // The target first (a Mesos task may need the agent's state): the decision
+  // is made on what the target really is, and an unknown one is an error
+  // before anything is created.
+  uint32_t channel = frame.channel;
+  authorizing_.insert(channel);
+  std::weak_ptr<bool> alive = alive_;
+  services_.backend.lookupTarget(open.target(), [this, alive, channel, open](
+                                                    Result<backend::TargetInfo> target) {
+    if (alive.expired()) return;
+    onOpenTarget(channel, open, target);
+  });
+}
+
+void ClientConnection::onOpenTarget(uint32_t channel, const v1::Open& open,
+                                    const Result<backend::TargetInfo>& target) {
+  if (closing_ || wsi_ == nullptr) {
+    authorizing_.erase(channel);
     return;
   }
   auth::Operation op = open.tty()        ? auth::Operation::kExecTty
                        : open.no_stdin() ? auth::Operation::kExec
                                          : auth::Operation::kExecStdin;
+  if (!target) {
+    authorizing_.erase(channel);
+    if (services_.auth != nullptr) {
+      // Nothing was decided, but someone asked: the audit trail says so.
+      services_.auth->audit().record(auth::AuditEvent{
+          "open_failed", principal_.uid, std::string(auth::operationName(op)), open.target(), "",
+          "error", target.error().message, "", peer_.text});
+    }
+    failChannel(channel,
+                target.error().code == backend::kBackendUnavailable ? v1::BACKEND_UNAVAILABLE
+                                                                    : v1::UNKNOWN_TARGET,
+                target.error().message);
+    return;
+  }
+  if (services_.auth == nullptr) {
+    authorizing_.erase(channel);
+    startSession(channel, open, target->app_id, "authentication is off");
+    return;
+  }
+  // Authorize before anything is created, for the caller, never for us.
   auth::AccessRequest request = accessRequest(*target, op, open.user(), open.delegation());
-  uint32_t channel = frame.channel;
-  authorizing_.insert(channel);
   std::weak_ptr<bool> alive = alive_;
   services_.auth->authorize(principal_, request,
                             [this, alive, channel, open, request](const auth::Decision& decision) {
@@ -169,7 +196,7 @@ void ClientConnection::auditDecision(const auth::AccessRequest& request, const s
       request.app_id, decision.verdict(), decision.rule, "", peer_.text});
 }
 
-void ClientConnection::auditSessionEnd(uint32_t channel, const char* why) {
+void ClientConnection::auditSessionEnd(uint32_t channel, const std::string& why) {
   no_stdin_.erase(channel);
   auto it = audited_.find(channel);
   if (it == audited_.end()) return;
@@ -350,20 +377,23 @@ void ClientConnection::handleCanI(const proto::Frame& frame) {
                                "' (exec, exec-stdin, exec-tty or watch)"));
     return;
   }
-  auto target = services_.backend.resolveTarget(question.target());
-  if (!target) {
-    reply(auth::Decision::deny(target.error().message));
-    return;
-  }
-  auth::AccessRequest request = accessRequest(*target, *op, question.user(), question.delegation());
-  std::string target_id = question.target();
   std::weak_ptr<bool> alive = alive_;
-  services_.auth->authorize(principal_, request,
-                            [this, alive, reply, request, target_id](const auth::Decision& decision) {
-                              if (alive.expired()) return;
-                              auditDecision(request, target_id, decision);
-                              reply(decision);
-                            });
+  services_.backend.lookupTarget(question.target(), [this, alive, reply, op = *op, question](
+                                                        Result<backend::TargetInfo> target) {
+    if (alive.expired()) return;
+    if (!target) {
+      reply(auth::Decision::deny(target.error().message));
+      return;
+    }
+    auth::AccessRequest request = accessRequest(*target, op, question.user(), question.delegation());
+    std::string target_id = question.target();
+    services_.auth->authorize(principal_, request,
+                              [this, alive, reply, request, target_id](const auth::Decision& decision) {
+                                if (alive.expired()) return;
+                                auditDecision(request, target_id, decision);
+                                reply(decision);
+                              });
+  });
 }
 
 void ClientConnection::handleDelegate(const proto::Frame& frame) {
@@ -398,18 +428,21 @@ void ClientConnection::handleDelegate(const proto::Frame& frame) {
     reply(Error{"delegation tokens need authentication ([auth] with a key source)"});
     return;
   }
-  auto target = services_.backend.resolveTarget(ask.target());
-  if (!target) {
-    reply(target.error());
-    return;
-  }
-  auth::DelegationOrder order{target->id, ask.delegate(), ask.lifetime_s(), auth::unixNow()};
   std::weak_ptr<bool> alive = alive_;
-  services_.auth->issueDelegation(principal_, order,
-                                  [alive, reply](Result<auth::IssuedDelegation> issued) {
-                                    if (alive.expired()) return;
-                                    reply(issued);
-                                  });
+  services_.backend.lookupTarget(ask.target(), [this, alive, reply, ask](
+                                                   Result<backend::TargetInfo> target) {
+    if (alive.expired()) return;
+    if (!target) {
+      reply(target.error());
+      return;
+    }
+    auth::DelegationOrder order{target->id, ask.delegate(), ask.lifetime_s(), auth::unixNow()};
+    services_.auth->issueDelegation(principal_, order,
+                                    [alive, reply](Result<auth::IssuedDelegation> issued) {
+                                      if (alive.expired()) return;
+                                      reply(issued);
+                                    });
+  });
 }
 
 Channel* ClientConnection::findChannel(uint32_t id) {
@@ -420,7 +453,8 @@ Channel* ClientConnection::findChannel(uint32_t id) {
   return nullptr;
 }
 
-void ClientConnection::failChannel(uint32_t channel, v1::ErrorCode code, const std::string& message) {
+void ClientConnection::failChannel(uint32_t channel, v1::ErrorCode code, const std::string& message,
+                                   const std::string& audit_reason) {
   v1::Error error;
   error.set_code(code);
   error.set_message(message);
@@ -428,7 +462,7 @@ void ClientConnection::failChannel(uint32_t channel, v1::ErrorCode code, const s
   open_started_ns_.erase(channel);
   if (channel != proto::kConnectionChannel) {
     channels_.erase(channel);
-    auditSessionEnd(channel, "ended by an error");
+    auditSessionEnd(channel, audit_reason);
   }
 }
 
@@ -479,7 +513,7 @@ void ClientConnection::queueControl(std::string frame) {
 }
 
 void ClientConnection::loseChannel(uint32_t channel, const std::string& reason) {
-  failChannel(channel, v1::SESSION_LOST, reason);
+  failChannel(channel, v1::SESSION_LOST, reason, "lost: " + reason);
 }
 
 void ClientConnection::markReady(Channel& channel) {

@@ -74,6 +74,8 @@ class ClientConnection final : public loop::Deferred {
   // in the thread pool); the channel is reserved meanwhile.
   auth::AccessRequest accessRequest(const backend::TargetInfo& target, auth::Operation op,
                                     const std::string& run_as, const std::string& delegation) const;
+  void onOpenTarget(uint32_t channel, const v1::Open& open,
+                    const Result<backend::TargetInfo>& target);
   void onOpenDecision(uint32_t channel, const v1::Open& open, const auth::AccessRequest& request,
                       const auth::Decision& decision);
   void startSession(uint32_t channel, const v1::Open& open, const std::string& app_id,
@@ -81,11 +83,13 @@ class ClientConnection final : public loop::Deferred {
   void auditDecision(const auth::AccessRequest& request, const std::string& target,
                      const auth::Decision& decision);
   // Records the end of the session on `channel` (if it was audited) and forgets it.
-  void auditSessionEnd(uint32_t channel, const char* why);
+  void auditSessionEnd(uint32_t channel, const std::string& why);
 
   Channel* findChannel(uint32_t id);
-  // Sends ERROR on `channel` and, for a session channel, ends that channel.
-  void failChannel(uint32_t channel, v1::ErrorCode code, const std::string& message);
+  // Sends ERROR on `channel` and, for a session channel, ends that channel;
+  // a session there is audited as ended for `audit_reason`.
+  void failChannel(uint32_t channel, v1::ErrorCode code, const std::string& message,
+                   const std::string& audit_reason = "ended by an error");
   // Sends ERROR on channel 0 and closes the connection after it.
   int failConnection(v1::ErrorCode code, const std::string& message);
   void queueControl(std::string frame);

@@ -64,6 +64,25 @@ std::string validateContainerId(const mesos::ContainerID& id) {
   return {};
 }
 
+// Runs `fn` once after `ms` on the loop, unless the loop ends first (the
+// timer does not keep it alive); the timer frees itself.
+void runLater(uv_loop_t* loop, uint64_t ms, std::function<void()> fn) {
+  struct Later {
+    uv_timer_t timer{};
+    std::function<void()> fn;
+  };
+  auto* later = new Later{{}, std::move(fn)};
+  later->timer.data = later;
+  uv_timer_init(loop, &later->timer);
+  uv_timer_start(&later->timer, [](uv_timer_t* t) {
+    auto* l = static_cast<Later*>(t->data);
+    l->fn();
+    uv_close(reinterpret_cast<uv_handle_t*>(t),
+             [](uv_handle_t* h) { delete static_cast<Later*>(h->data); });
+  }, ms, 0);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&later->timer));
+}
+
 // A non-streaming call (and LAUNCH_NESTED_CONTAINER_SESSION, whose request
 // is whole but whose response streams).
 class CallHandler final : public RequestHandler {
@@ -97,6 +116,7 @@ class CallHandler final : public RequestHandler {
  private:
   void handle(const Call& call);
   void launchSession(const Call& call);
+  void startSession(const Call& call);
   void wait(const mesos::ContainerID& id, bool nested);
   void kill(const mesos::ContainerID& id, std::optional<int> signal);
   void remove(const mesos::ContainerID& id);
@@ -190,6 +210,19 @@ void CallHandler::handle(const Call& call) {
 }
 
 void CallHandler::launchSession(const Call& call) {
+  const EmulatorOptions& options = agent_.options_;
+  if (options.fail_launch_status != 0) {
+    return sendError(conn_, static_cast<int>(options.fail_launch_status),
+                     "Failed to launch nested container: the agent emulator was told to fail "
+                     "(--fail-launch)");
+  }
+  if (options.launch_delay_ms == 0) return startSession(call);
+  runLater(agent_.loop_, options.launch_delay_ms, [this, alive = alive_, call] {
+    if (*alive) startSession(call);
+  });
+}
+
+void CallHandler::startSession(const Call& call) {
   const auto& launch = call.launch_nested_container_session();
   const mesos::ContainerID& id = launch.container_id();
   const mesos::ContainerID& parent = id.parent();
@@ -231,6 +264,11 @@ void CallHandler::launchSession(const Call& call) {
   conn_.startStream(200, h);
   container_ = c;
   c->addOutput(conn_, n_.response_type, true);
+  if (agent_.options_.cut_stream_ms != 0) {
+    runLater(agent_.loop_, agent_.options_.cut_stream_ms, [conn = &conn_, alive = alive_] {
+      if (*alive) conn->close();  // Mid-stream: the client sees the transfer break.
+    });
+  }
 }
 
 void CallHandler::wait(const mesos::ContainerID& id, bool nested) {

@@ -4,7 +4,8 @@
 // and nested container sessions run as real processes (NestedContainer).
 // Switches reproduce agent modes worth testing clients against: recovering
 // (503), Basic or token authentication (401), the Composing containerizer's
-// error wording, random re-chunking of streams. Loop thread only.
+// error wording, random re-chunking of streams, and faults (failed, slow or
+// cut session launches). Loop thread only.
 #pragma once
 
 #include <uv.h>
@@ -30,6 +31,11 @@ struct EmulatorOptions {
   std::string token;                // Accept `Authorization: token=<token>`.
   bool composing_errors = false;
   std::string sandbox;              // Working directory of every root container.
+  // Faults, for testing clients against a failing agent:
+  uint32_t fail_launch_status = 0;  // Answer every LNCS with this status (e.g. 500).
+  uint32_t launch_delay_ms = 0;     // Answer LNCS only after this long (a slow agent).
+  uint32_t cut_stream_ms = 0;       // Drop each LNCS connection this long after its headers
+                                    // (no final chunk), as a crashing agent would.
 };
 
 class AgentEmulator {
