@@ -15,6 +15,7 @@ packages=(
   asciinema bsdutils procps
   libsystemd-dev systemd prometheus
   file dpkg-dev
+  socat openssl
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi

@@ -2,7 +2,10 @@
 
 #include <toml++/toml.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <set>
 #include <string_view>
 
@@ -112,10 +115,26 @@ Result<void> readLimits(const toml::table& t, Limits& l) {
   return {};
 }
 
+// A credential kept in its own file (mode 0600, or systemd's
+// LoadCredential=): the whole file, without a trailing newline. Bounded; the
+// contents never appear in an error.
+Result<std::string> readSecretFile(const std::string& path) {
+  constexpr size_t kMaxSecretBytes = 64 * 1024;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + path + ": " + std::strerror(errno)};
+  std::string text(kMaxSecretBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxSecretBytes) return Error{path + " is larger than 64 KiB"};
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.empty()) return Error{path + " is empty"};
+  return text;
+}
+
 Result<void> readAgent(const toml::table& t, AgentConfig& a) {
   if (auto r = rejectUnknown(t, "agent",
                              {"url", "content_type", "ca_file", "principal", "secret", "token",
-                              "state_ttl_ms", "connect_timeout_ms", "request_timeout_ms",
+                              "secret_file", "token_file", "state_ttl_ms", "connect_timeout_ms", "request_timeout_ms",
                               "heartbeat_interval_ms"});
       !r) {
     return r;
@@ -127,6 +146,8 @@ Result<void> readAgent(const toml::table& t, AgentConfig& a) {
       readString(t, "agent", "principal", a.principal),
       readString(t, "agent", "secret", a.secret),
       readString(t, "agent", "token", a.token),
+      readString(t, "agent", "secret_file", a.secret_file),
+      readString(t, "agent", "token_file", a.token_file),
       readUnsigned(t, "agent", "state_ttl_ms", a.state_ttl_ms),
       readUnsigned(t, "agent", "connect_timeout_ms", a.connect_timeout_ms, 1),
       readUnsigned(t, "agent", "request_timeout_ms", a.request_timeout_ms, 1),
@@ -141,8 +162,27 @@ Result<void> readAgent(const toml::table& t, AgentConfig& a) {
   if (a.url.rfind("http://", 0) != 0 && a.url.rfind("https://", 0) != 0) {
     return keyError("agent.url", "must be an http:// or https:// URL");
   }
+  if (!a.secret.empty() && !a.secret_file.empty()) {
+    return keyError("agent.secret_file", "cannot be combined with agent.secret");
+  }
+  if (!a.token.empty() && !a.token_file.empty()) {
+    return keyError("agent.token_file", "cannot be combined with agent.token");
+  }
+  if (!a.secret_file.empty()) {
+    auto secret = readSecretFile(a.secret_file);
+    if (!secret) return keyError("agent.secret_file", secret.error().message);
+    a.secret = std::move(*secret);
+  }
+  if (!a.token_file.empty()) {
+    auto token = readSecretFile(a.token_file);
+    if (!token) return keyError("agent.token_file", token.error().message);
+    a.token = std::move(*token);
+  }
   if (!a.token.empty() && !a.principal.empty()) {
     return keyError("agent.token", "cannot be combined with agent.principal");
+  }
+  if (!a.principal.empty() && a.secret.empty()) {
+    return keyError("agent.principal", "needs agent.secret or agent.secret_file");
   }
   return {};
 }

@@ -55,6 +55,8 @@ struct AgentConfig {
   std::string principal;                   // Basic auth, with `secret`.
   std::string secret;
   std::string token;                       // DC/OS: `Authorization: token=<token>`.
+  std::string secret_file;                 // The secret / token read from a file instead
+  std::string token_file;                  // (loaded into `secret` / `token`).
   uint32_t state_ttl_ms = 5000;            // GET_STATE cache lifetime.
   uint32_t connect_timeout_ms = 3000;
   uint32_t request_timeout_ms = 15000;     // Non-streaming calls, and LNCS until its headers.
