@@ -1,16 +1,23 @@
 #include "service/journal_sink.h"
 
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <syslog.h>
+// Without this, sd-journal.h adds CODE_* naming this file to every entry.
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
+#include <vector>
 
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include "service/journal_fields.h"
 
 namespace airlock::service {
 namespace {
@@ -27,26 +34,36 @@ int priorityOf(spdlog::level::level_enum level) {
   }
 }
 
+// One journal entry per message, sent natively (binary-safe: a message may
+// hold newlines). Values go in as iovecs, so nothing is printf-formatted.
 class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::string text(msg.payload.data(), msg.payload.size());
-    std::string logger(msg.logger_name.data(), msg.logger_name.size());
+    std::string_view text(msg.payload.data(), msg.payload.size());
     int priority = priorityOf(msg.level);
-    int rc;
+    std::vector<std::string> entry = {
+        "MESSAGE=" + std::string(text), "PRIORITY=" + std::to_string(priority),
+        "SYSLOG_IDENTIFIER=airlockd",
+        "AIRLOCK_LOGGER=" + std::string(msg.logger_name.data(), msg.logger_name.size())};
     if (msg.source.filename != nullptr) {
-      rc = sd_journal_send("MESSAGE=%s", text.c_str(), "PRIORITY=%d", priority,
-                           "SYSLOG_IDENTIFIER=airlockd", "AIRLOCK_LOGGER=%s", logger.c_str(),
-                           "CODE_FILE=%s", msg.source.filename, "CODE_LINE=%d", msg.source.line,
-                           "CODE_FUNC=%s", msg.source.funcname, nullptr);
-    } else {
-      rc = sd_journal_send("MESSAGE=%s", text.c_str(), "PRIORITY=%d", priority,
-                           "SYSLOG_IDENTIFIER=airlockd", "AIRLOCK_LOGGER=%s", logger.c_str(),
-                           nullptr);
+      entry.push_back(std::string("CODE_FILE=") + msg.source.filename);
+      entry.push_back("CODE_LINE=" + std::to_string(msg.source.line));
+      if (msg.source.funcname != nullptr) {
+        entry.push_back(std::string("CODE_FUNC=") + msg.source.funcname);
+      }
     }
+    for (auto& field : journalFieldsOf(text)) {
+      if (field.name == "AIRLOCK_LOGGER") continue;
+      entry.push_back(field.name + "=" + field.value);
+    }
+    std::vector<iovec> iov;
+    iov.reserve(entry.size());
+    for (auto& field : entry) iov.push_back({field.data(), field.size()});
     // journald away (restarting): the line still reaches the stream, with
     // its priority as a "<N>" prefix (sd-daemon(3)).
-    if (rc < 0) std::fprintf(stderr, "<%d>%s\n", priority, text.c_str());
+    if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) < 0) {
+      std::fprintf(stderr, "<%d>%.*s\n", priority, static_cast<int>(text.size()), text.data());
+    }
   }
   void flush_() override {}
 };
