@@ -78,6 +78,7 @@ Result<IamDirectory> IamDirectory::parse(std::string_view text) {
   if (doc.is_discarded() || !doc.is_object()) return Error{"the state is not a JSON object"};
   IamDirectory dir;
   dir.service_token = doc.value("service_token", "");
+  if (doc.contains("jwks")) dir.jwks = doc["jwks"].dump();
   auto mode = parseIamMode(doc.value("mode", "ok"));
   if (!mode) return mode.error();
   dir.mode = *mode;

@@ -40,9 +40,11 @@ struct IamDirectory {
   IamMode mode = IamMode::kOk;
   std::map<std::string, IamUser> users;
   std::map<std::string, std::vector<IamGrant>> group_grants;
+  std::string jwks;  // Served as is at /acs/api/v1/auth/jwks (no token needed); empty: 404.
 
   // {"service_token", "mode", "users": {uid: {"groups", "grants"}},
-  //  "groups": {gid: {"grants"}}}; grants are [{"rid", "actions": [...]}].
+  //  "groups": {gid: {"grants"}}, "jwks": {...}}; grants are
+  // [{"rid", "actions": [...]}].
   static Result<IamDirectory> parse(std::string_view json);
 
   // The bodies of GET /acs/api/v1/users/<uid>/permissions and .../groups

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
+
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +19,7 @@ using emulator::HttpRequest;
 using emulator::RequestHandler;
 
 constexpr char kUsersPrefix[] = "/acs/api/v1/users/";
+constexpr char kJwksPath[] = "/acs/api/v1/auth/jwks";
 const Headers kJson = {{"Content-Type", "application/json"}};
 
 // Answers once the (empty) request body has ended; holds nothing else.
@@ -126,7 +129,9 @@ std::unique_ptr<RequestHandler> IamEmulator::dispatch(HttpConnection& conn,
                       : *authorization == "token=" + state->service_token ? "ok"
                                                                            : "wrong";
   logRequest(request, token);
-  if (!state->service_token.empty() && std::string_view(token) != "ok") {
+  // The JWKS is public, like the IAM's: no service token needed.
+  bool jwks = request.target == kJwksPath;
+  if (!jwks && !state->service_token.empty() && std::string_view(token) != "ok") {
     return std::make_unique<Reply>(
         conn, 401, iamError("ERR_INVALID_CREDENTIALS", "the service token is missing or wrong"),
         false);
@@ -145,6 +150,11 @@ std::unique_ptr<RequestHandler> IamEmulator::dispatch(HttpConnection& conn,
       // Nothing was assigned to the connection yet, so closing here is safe.
       conn.close();
       return nullptr;
+  }
+  if (jwks) {
+    return state->jwks.empty()
+               ? std::make_unique<Reply>(conn, 404, iamError("ERR_NOT_FOUND", "no JWKS"), false)
+               : std::make_unique<Reply>(conn, 200, state->jwks, false);
   }
   auto [status, body] = answer(*state, request);
   return std::make_unique<Reply>(conn, status, std::move(body), false);

@@ -1,5 +1,5 @@
-// IamEmulator: the DC/OS IAM's user endpoints on 127.0.0.1 for airlock's
-// tests, served by the agent emulator's HttpServer. Every request re-reads
+// IamEmulator: the DC/OS IAM's user endpoints (and its public JWKS) on
+// 127.0.0.1 for airlock's tests, served by the agent emulator's HttpServer. Every request re-reads
 // the state file (an IamDirectory), so a test changes the answers, the mode
 // (500, garbage, hang, ...) or the service token by rewriting that file, and
 // every request is appended to the request log as one JSON line

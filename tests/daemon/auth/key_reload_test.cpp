@@ -3,7 +3,8 @@
 // A rotated key works after the reload and the removed one stops working; a
 // session opened before the reload goes on; a broken or missing key file
 // keeps the old keys and the log says why; a key source changed in the
-// config file is used from the reload on.
+// config file is used from the reload on; a JWKS URL (the emulated IAM's) is
+// fetched again, and a failing one keeps the old keys.
 #include <signal.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "command.h"
 #include "daemon_process.h"
+#include "iam_emulator_process.h"
 #include "session_client.h"
 #include "token_factory.h"
 
@@ -204,6 +206,33 @@ TEST_F(KeyReloadTest, AKeySourceChangedInTheConfigIsUsedFromTheReloadOn) {
               (dir_ / "iam.pem").string() + "\"");
   reloadAndWaitFor(daemon, "SIGHUP: the verification keys were reloaded (1 key(s))");
   EXPECT_NE(daemon.stderrText().find("SIGHUP: the config was not reloaded"), std::string::npos);
+  EXPECT_TRUE(accepted(daemon, new_kid));
+}
+
+TEST_F(KeyReloadTest, AJwksUrlIsFetchedAgainAndAFailingOneKeepsTheKeys) {
+  IamEmulatorProcess iam(json{{"jwks", json::parse(old_key_->jwks("old"))}});
+  writeConfig("jwks_url = \"" + iam.url() + "/acs/api/v1/auth/jwks\"");
+  DaemonProcess daemon({"--config", config()});
+  std::string old_kid = signedBy(*old_key_, {{"kid", "old"}});
+  std::string new_kid = signedBy(*new_key_, {{"kid", "new"}});
+  // The first fetch runs in the thread pool after start: wait for it, bounded.
+  bool ready = false;
+  for (auto since = Clock::now(); !ready && Clock::now() - since < std::chrono::seconds(10);) {
+    ready = accepted(daemon, old_kid);
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(ready) << daemon.stderrText();
+
+  iam.setState({{"jwks", json::parse(new_key_->jwks("new"))}});
+  reloadAndWaitFor(daemon, "SIGHUP: the verification keys were reloaded (1 key(s))");
+  EXPECT_TRUE(accepted(daemon, new_kid));
+  EXPECT_FALSE(accepted(daemon, old_kid));
+
+  iam.setState({{"jwks", json::parse(old_key_->jwks("old"))}, {"mode", "500"}});
+  reloadAndWaitFor(daemon, std::string(kKept) + "JWKS " + iam.url() + "/acs/api/v1/auth/jwks: HTTP 500");
+  EXPECT_TRUE(accepted(daemon, new_kid)) << "a failing JWKS URL replaced the keys";
+  iam.stop();
+  reloadAndWaitFor(daemon, std::string(kKept) + "JWKS " + iam.url());
   EXPECT_TRUE(accepted(daemon, new_kid));
 }
 
