@@ -103,8 +103,8 @@ std::string Daemon::statusText() const {
          " connections" + (stopping_ ? ", stopping" : "");
 }
 
-void Daemon::watchSignal(loop::UvHandle<uv_signal_t>& handle, int signum) {
-  auto created = loop::UvHandle<uv_signal_t>::create(
+void Daemon::watchSignal(UvHandle<uv_signal_t>& handle, int signum) {
+  auto created = UvHandle<uv_signal_t>::create(
       [&](uv_signal_t* h) { return uv_signal_init(loop_, h); }, this);
   if (!created) return;
   handle = std::move(*created);
@@ -112,7 +112,7 @@ void Daemon::watchSignal(loop::UvHandle<uv_signal_t>& handle, int signum) {
 }
 
 void Daemon::onUvSignal(uv_signal_t* handle, int signum) {
-  auto* self = loop::ownerOf<Daemon>(handle);
+  auto* self = ownerOf<Daemon>(handle);
   if (self == nullptr) return;
   if (signum == SIGHUP) {
     self->reload();

@@ -22,7 +22,7 @@
 #include "config/config.h"
 #include "loop/deferred_deleter.h"
 #include "loop/timer.h"
-#include "loop/uv_handle.h"
+#include "airlock/uv_handle.h"
 #include "net/listener.h"
 #include "service/daemon_metrics.h"
 #include "service/loop_lag_probe.h"
@@ -73,7 +73,7 @@ class Daemon {
   Result<void> startListener();
   std::string statusText() const;
   void finishShutdown();
-  void watchSignal(loop::UvHandle<uv_signal_t>& handle, int signum);
+  void watchSignal(UvHandle<uv_signal_t>& handle, int signum);
   static void onUvSignal(uv_signal_t* handle, int signum);
 
   uv_loop_t* loop_;
@@ -92,9 +92,9 @@ class Daemon {
   std::unique_ptr<record::RecordingService> recording_;
   std::unique_ptr<ws::WsServer> server_;
   std::unique_ptr<net::Listener> listener_;
-  loop::UvHandle<uv_signal_t> sigterm_;
-  loop::UvHandle<uv_signal_t> sigint_;
-  loop::UvHandle<uv_signal_t> sighup_;          // Reloads the policy, limits, log level.
+  UvHandle<uv_signal_t> sigterm_;
+  UvHandle<uv_signal_t> sigint_;
+  UvHandle<uv_signal_t> sighup_;          // Reloads the policy, limits, log level.
   std::optional<loop::Timer> shutdown_timer_;
   uint64_t shutdown_started_ms_ = 0;
   bool stopping_ = false;

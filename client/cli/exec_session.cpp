@@ -62,12 +62,11 @@ Result<void> ExecSession::startSignals() {
   std::vector<int> signums(std::begin(kStopSignals), std::end(kStopSignals));
   if (tty_) signums.push_back(SIGWINCH);
   for (int signum : signums) {
-    auto [handle, rc] =
-        makeUvHandle<uv_signal_t>([&](uv_signal_t* h) { return uv_signal_init(loop_, h); });
-    if (rc != 0) return Error{std::string("cannot watch signals: ") + uv_strerror(rc)};
-    handle.get()->data = this;
-    uv_signal_start(handle.get(), onUvSignal, signum);
-    signals_.push_back(std::move(handle));
+    auto handle =
+        UvHandle<uv_signal_t>::create([&](uv_signal_t* h) { return uv_signal_init(loop_, h); }, this);
+    if (!handle) return Error{"cannot watch signals: " + handle.error().message};
+    uv_signal_start(handle->get(), onUvSignal, signum);
+    signals_.push_back(std::move(*handle));
   }
   return {};
 }

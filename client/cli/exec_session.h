@@ -13,7 +13,7 @@
 #include "client/cli/cli_options.h"
 #include "client/cli/fd_reader.h"
 #include "client/cli/fd_writer.h"
-#include "client/cli/uv_handle.h"
+#include "airlock/uv_handle.h"
 #include "client/connection.h"
 #include "client/connection_observer.h"
 

@@ -8,16 +8,17 @@ namespace airlock::client {
 
 Result<std::unique_ptr<FdReader>> FdReader::create(uv_loop_t* loop, int fd, Callbacks callbacks) {
   std::unique_ptr<FdReader> reader(new FdReader(fd, std::move(callbacks)));
-  auto [poll, rc] = makeUvHandle<uv_poll_t>([&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); });
-  if (rc == 0) {
-    poll.get()->data = reader.get();
-    reader->poll_ = std::move(poll);
+  auto poll = UvHandle<uv_poll_t>::create([&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); },
+                                          reader.get());
+  if (poll) {
+    reader->poll_ = std::move(*poll);
     return reader;
   }
-  auto [idle, idle_rc] = makeUvHandle<uv_idle_t>([&](uv_idle_t* h) { return uv_idle_init(loop, h); });
-  if (idle_rc != 0) return Error{std::string("cannot watch stdin: ") + uv_strerror(idle_rc)};
-  idle.get()->data = reader.get();
-  reader->idle_ = std::move(idle);
+  // Not pollable (a regular file): read it whenever the loop idles.
+  auto idle = UvHandle<uv_idle_t>::create([&](uv_idle_t* h) { return uv_idle_init(loop, h); },
+                                          reader.get());
+  if (!idle) return Error{"cannot watch stdin: " + idle.error().message};
+  reader->idle_ = std::move(*idle);
   return reader;
 }
 

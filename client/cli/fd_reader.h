@@ -10,7 +10,7 @@
 #include <uv.h>
 
 #include "airlock/result.h"
-#include "client/cli/uv_handle.h"
+#include "airlock/uv_handle.h"
 
 namespace airlock::client {
 

@@ -8,12 +8,12 @@ namespace airlock::client {
 
 Result<std::unique_ptr<FdWriter>> FdWriter::create(uv_loop_t* loop, int fd, Callbacks callbacks) {
   std::unique_ptr<FdWriter> writer(new FdWriter(fd, std::move(callbacks)));
-  auto [poll, rc] = makeUvHandle<uv_poll_t>([&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); });
-  if (rc == 0) {
-    poll.get()->data = writer.get();
-    writer->poll_ = std::move(poll);
-  } else if (rc != UV_EPERM) {
-    return Error{"cannot watch fd " + std::to_string(fd) + ": " + uv_strerror(rc)};
+  auto poll = UvHandle<uv_poll_t>::create([&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); },
+                                          writer.get());
+  if (poll) {
+    writer->poll_ = std::move(*poll);
+  } else if (poll.error().code != UV_EPERM) {  // EPERM: a regular file, written synchronously.
+    return Error{"cannot watch fd " + std::to_string(fd) + ": " + poll.error().message};
   }
   return writer;
 }

@@ -7,13 +7,13 @@ namespace airlock::agent {
 
 // One socket curl watches; `poll` is closed (and freed by libuv) with it.
 struct CurlMulti::Socket {
-  loop::UvHandle<uv_poll_t> poll;
+  UvHandle<uv_poll_t> poll;
   curl_socket_t fd;
   CurlMulti* multi;
 };
 
 CurlMulti::CurlMulti(uv_loop_t* loop) : loop_(loop), multi_(curl_multi_init()) {
-  auto timer = loop::UvHandle<uv_timer_t>::create(
+  auto timer = UvHandle<uv_timer_t>::create(
       [&](uv_timer_t* t) { return uv_timer_init(loop_, t); }, this);
   if (timer) timer_ = std::move(*timer);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, onCurlSocket);
@@ -96,7 +96,7 @@ int CurlMulti::onCurlSocket(CURL*, curl_socket_t fd, int what, void* userp, void
     return 0;
   }
   if (sock == nullptr) {
-    auto poll = loop::UvHandle<uv_poll_t>::create(
+    auto poll = UvHandle<uv_poll_t>::create(
         [&](uv_poll_t* p) { return uv_poll_init_socket(self->loop_, p, fd); }, nullptr);
     if (!poll) return -1;
     sock = new Socket{std::move(*poll), fd, self};
@@ -133,7 +133,7 @@ void CurlMulti::onUvPoll(uv_poll_t* handle, int status, int events) {
 }
 
 void CurlMulti::onUvTimer(uv_timer_t* handle) {
-  if (auto* self = loop::ownerOf<CurlMulti>(handle)) self->act(CURL_SOCKET_TIMEOUT, 0);
+  if (auto* self = ownerOf<CurlMulti>(handle)) self->act(CURL_SOCKET_TIMEOUT, 0);
 }
 
 void CurlMulti::act(curl_socket_t fd, int flags) {

@@ -12,7 +12,7 @@
 #include <map>
 #include <vector>
 
-#include "loop/uv_handle.h"
+#include "airlock/uv_handle.h"
 
 namespace airlock::agent {
 
@@ -47,7 +47,7 @@ class CurlMulti {
 
   uv_loop_t* loop_;
   CURLM* multi_;
-  loop::UvHandle<uv_timer_t> timer_;
+  UvHandle<uv_timer_t> timer_;
   std::map<CURL*, std::function<void(CURLcode)>> done_;
   bool in_curl_ = false;                            // Inside a curl call (callbacks may run).
   std::vector<CURL*> deferred_adds_;

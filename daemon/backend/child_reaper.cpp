@@ -10,7 +10,7 @@
 namespace airlock::backend {
 
 ChildReaper::ChildReaper(uv_loop_t* loop) {
-  auto signal = loop::UvHandle<uv_signal_t>::create(
+  auto signal = UvHandle<uv_signal_t>::create(
       [&](uv_signal_t* h) { return uv_signal_init(loop, h); }, this);
   if (!signal) std::abort();  // Cannot fail on a live loop.
   signal_ = std::move(*signal);
@@ -43,7 +43,7 @@ void ChildReaper::reap() {
 }
 
 void ChildReaper::onUvSignal(uv_signal_t* handle, int /*signum*/) {
-  if (auto* self = loop::ownerOf<ChildReaper>(handle)) self->reap();
+  if (auto* self = ownerOf<ChildReaper>(handle)) self->reap();
 }
 
 }  // namespace airlock::backend

@@ -11,7 +11,7 @@
 #include <functional>
 #include <unordered_map>
 
-#include "loop/uv_handle.h"
+#include "airlock/uv_handle.h"
 
 namespace airlock::backend {
 
@@ -31,7 +31,7 @@ class ChildReaper {
  private:
   static void onUvSignal(uv_signal_t* handle, int signum);
 
-  loop::UvHandle<uv_signal_t> signal_;
+  UvHandle<uv_signal_t> signal_;
   std::unordered_map<pid_t, ExitFn> watched_;
 };
 

@@ -5,7 +5,7 @@
 namespace airlock::backend {
 
 bool PolledFd::open(uv_loop_t* loop, int fd, EventFn on_event) {
-  auto poll = loop::UvHandle<uv_poll_t>::create(
+  auto poll = UvHandle<uv_poll_t>::create(
       [&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); }, this);
   if (!poll) {
     ::close(fd);
@@ -36,7 +36,7 @@ void PolledFd::watch(int events) {
 }
 
 void PolledFd::onUvPoll(uv_poll_t* handle, int status, int events) {
-  if (auto* self = loop::ownerOf<PolledFd>(handle)) self->on_event_(status, events);
+  if (auto* self = ownerOf<PolledFd>(handle)) self->on_event_(status, events);
 }
 
 }  // namespace airlock::backend

@@ -7,7 +7,7 @@
 
 #include <functional>
 
-#include "loop/uv_handle.h"
+#include "airlock/uv_handle.h"
 
 namespace airlock::backend {
 
@@ -35,7 +35,7 @@ class PolledFd {
 
   int fd_ = -1;
   int events_ = 0;
-  loop::UvHandle<uv_poll_t> poll_;
+  UvHandle<uv_poll_t> poll_;
   EventFn on_event_;
 };
 

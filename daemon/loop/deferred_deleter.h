@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "loop/uv_handle.h"
+#include "airlock/uv_handle.h"
 
 namespace airlock::loop {
 

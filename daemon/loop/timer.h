@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "loop/uv_handle.h"
+#include "airlock/uv_handle.h"
 
 namespace airlock::loop {
 

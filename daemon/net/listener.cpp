@@ -112,7 +112,7 @@ Result<std::unique_ptr<Listener>> Listener::watch(uv_loop_t* loop, int fd, Accep
   self->port_ = ntohs(bound.ss_family == AF_INET
                           ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
-  auto poll = loop::UvHandle<uv_poll_t>::create(
+  auto poll = UvHandle<uv_poll_t>::create(
       [&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); }, self.get());
   if (!poll) return Error{"cannot watch the listening socket: " + poll.error().message};
   self->poll_ = std::move(*poll);
@@ -130,7 +130,7 @@ void Listener::stop() {
 }
 
 void Listener::onUvPoll(uv_poll_t* handle, int status, int /*events*/) {
-  auto* self = loop::ownerOf<Listener>(handle);
+  auto* self = ownerOf<Listener>(handle);
   if (self == nullptr) return;
   if (status < 0) {
     spdlog::error("listening socket error: {}", uv_strerror(status));

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "airlock/result.h"
-#include "loop/uv_handle.h"
+#include "airlock/uv_handle.h"
 
 namespace airlock::net {
 
@@ -51,7 +51,7 @@ class Listener {
 
   int fd_;
   AcceptFn on_accept_;
-  loop::UvHandle<uv_poll_t> poll_;
+  UvHandle<uv_poll_t> poll_;
   std::string bound_;
   uint16_t port_ = 0;
   bool loopback_ = false;

@@ -2,7 +2,8 @@
 //
 // Destroying or resetting the owner calls `uv_close`; the raw handle's memory
 // is released only in libuv's close callback, never before. `data` is cleared
-// first so a late callback finds no owner. Loop thread only.
+// first so a late callback finds no owner. Used by the daemon and the CLI.
+// Loop thread only.
 #pragma once
 
 #include <uv.h>
@@ -11,7 +12,7 @@
 
 #include "airlock/result.h"
 
-namespace airlock::loop {
+namespace airlock {
 
 template <typename UvT>
 class UvHandle {
@@ -65,4 +66,4 @@ Owner* ownerOf(UvT* handle) {
   return static_cast<Owner*>(handle->data);
 }
 
-}  // namespace airlock::loop
+}  // namespace airlock
