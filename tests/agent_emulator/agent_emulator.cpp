@@ -274,6 +274,7 @@ void CallHandler::startSession(const Call& call) {
 void CallHandler::wait(const mesos::ContainerID& id, bool nested) {
   auto c = agent_.find(id);
   if (!agent_.rootKnown(id) || !c) return sendError(conn_, 404, agent_.notFound(id));
+  if (agent_.options_.forget_exits && c->terminated()) return sendError(conn_, 404, agent_.notFound(id));
   auto answer = [conn = &conn_, n = n_, nested, c] {
     Response r;
     r.set_type(nested ? Response::WAIT_NESTED_CONTAINER : Response::UNKNOWN);

@@ -191,5 +191,19 @@ TEST_F(MesosFaultsTest, AgentTooSlowToStartTheSessionLosesIt) {
   EXPECT_TRUE(stillServes(*client));
 }
 
+TEST_F(MesosFaultsTest, AgentThatForgotTheExitStatusEndsTheSessionWith255) {
+  AgentEmulatorProcess agent({"--forget-exits"});
+  auto daemon = startDaemon(agent.url());
+  auto client = connect(*daemon);
+  ChannelRecord& r = client->open(makeOpen({"sh", "-c", "echo all-of-it; exit 3"}, false, kFixturePodTask));
+  ASSERT_TRUE(client->run([&] { return r.done(); }, 20s));
+  ASSERT_TRUE(r.exit.has_value()) << (r.error ? r.error->message : "");
+  EXPECT_EQ(r.exit->exit_code(), 255);  // Unknown (spec 4.2.7), not the 3 the agent forgot.
+  EXPECT_EQ(r.out, "all-of-it\n");
+  EXPECT_NE(daemon->stderrText().find("the agent no longer knows its exit status"), std::string::npos);
+  ASSERT_TRUE(r.opened.has_value());
+  EXPECT_TRUE(waitSealed(*daemon, r.opened->session_id()));
+}
+
 }  // namespace
 }  // namespace airlock::testing
