@@ -235,11 +235,14 @@ TEST_P(SessionsTest, StalledReaderStallsOnlyItsOwnSessionAndMemoryStaysBounded) 
   // The stalled session got exactly its window and nothing more.
   stalled.run([] { return false; }, 300ms);
   EXPECT_EQ(slow.received, 256u * 1024);
-  // Allocator noise is a few MiB either way (measured: 32-36 MiB over six
-  // streams); a per-byte or per-frame leak would grow past this. Under
-  // AddressSanitizer freed memory sits in its quarantine, so RSS says nothing.
+  // Allocator noise is several MiB (measured: 32-36 MiB over six streams
+  // alone; growth up to 8.3 MiB with the whole suite running beside it, as
+  // the recorder's thread-pool jobs touch more malloc arenas under load); a
+  // per-byte leak (256 MiB streamed) or one of 1 KiB per 16-KiB frame would
+  // grow past this. Under AddressSanitizer freed memory sits in its
+  // quarantine, so RSS says nothing.
 #if !defined(__SANITIZE_ADDRESS__)
-  EXPECT_LT(rss_after - rss_before, 8 * 1024) << "daemon RSS grew from " << rss_before << " to "
+  EXPECT_LT(rss_after - rss_before, 16 * 1024) << "daemon RSS grew from " << rss_before << " to "
                                               << rss_after << " KiB";
 #else
   (void)rss_after;
