@@ -14,31 +14,13 @@
 #include "daemon_process.h"
 #include "session_client.h"
 #include "token_factory.h"
+#include "test_files.h"
 
 namespace airlock::testing {
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string currentUser() {
-  auto r = runCommand({"id", "-un"});
-  std::string user = r.out;
-  while (!user.empty() && user.back() == '\n') user.pop_back();
-  return user;
-}
-
-void writeFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 const char* kPolicy = R"(# alice: strict exec (no input) on /prod/web and below
 dcos security org users grant alice dcos:adminrouter:ops:mesos full

@@ -17,19 +17,13 @@
 #include "recording_files.h"
 #include "session_client.h"
 #include "token_factory.h"
+#include "test_files.h"
 
 namespace airlock::testing {
 namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class MesosFaultsTest : public ::testing::Test {
  protected:

@@ -18,6 +18,7 @@
 #include "command.h"
 #include "daemon_process.h"
 #include "token_factory.h"
+#include "test_files.h"
 
 namespace airlock::testing {
 namespace {
@@ -26,25 +27,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kSecret[] = "delegation-secret-0123456789abcdef-0123456789";
-
-std::string currentUser() {
-  auto r = runCommand({"id", "-un"});
-  std::string user = r.out;
-  while (!user.empty() && user.back() == '\n') user.pop_back();
-  return user;
-}
-
-void writeFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The audit log's events that match every key of `want`.
 size_t countEvents(const fs::path& audit, const nlohmann::json& want) {

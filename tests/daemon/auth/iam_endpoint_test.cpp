@@ -20,6 +20,7 @@
 #include "iam_emulator_process.h"
 #include "session_client.h"
 #include "token_factory.h"
+#include "test_files.h"
 
 namespace airlock::testing {
 namespace {
@@ -29,25 +30,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kServiceToken[] = "svc-token-6b1f0c2e9d8a47a5b3c1";
-
-std::string currentUser() {
-  auto r = runCommand({"id", "-un"});
-  std::string user = r.out;
-  while (!user.empty() && user.back() == '\n') user.pop_back();
-  return user;
-}
-
-void writeFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-}
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 json grant(const std::string& rid, std::vector<std::string> actions) {
   return {{"rid", rid}, {"actions", actions}};

@@ -21,6 +21,7 @@
 #include "iam_emulator_process.h"
 #include "session_client.h"
 #include "token_factory.h"
+#include "test_files.h"
 
 namespace airlock::testing {
 namespace {
@@ -31,13 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kReloaded[] = "SIGHUP: the verification keys were reloaded";
 constexpr char kKept[] = "SIGHUP: the verification keys were not reloaded (the previous ones stay): ";
-
-std::string currentUser() {
-  auto r = runCommand({"id", "-un"});
-  std::string user = r.out;
-  while (!user.empty() && user.back() == '\n') user.pop_back();
-  return user;
-}
 
 // Replaces `path` at once (write beside it, rename), as operators should.
 void replaceFile(const fs::path& path, const std::string& text) {
