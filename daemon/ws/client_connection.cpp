@@ -122,6 +122,7 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
 
 void ClientConnection::onOpenTarget(uint32_t channel, const v1::Open& open,
                                     const Result<backend::TargetInfo>& target) {
+  if (!authorizing_.contains(channel)) return;  // Closed by the client meanwhile.
   if (closing_ || wsi_ == nullptr) {
     authorizing_.erase(channel);
     return;
@@ -176,9 +177,9 @@ auth::AccessRequest ClientConnection::accessRequest(const backend::TargetInfo& t
 void ClientConnection::onOpenDecision(uint32_t channel, const v1::Open& open,
                                       const auth::AccessRequest& request,
                                       const auth::Decision& decision) {
-  authorizing_.erase(channel);
+  bool cancelled = authorizing_.erase(channel) == 0;  // Closed by the client meanwhile.
   auditDecision(request, open.target(), decision);
-  if (closing_ || wsi_ == nullptr) return;
+  if (cancelled || closing_ || wsi_ == nullptr) return;
   if (!decision.allowed()) {
     spdlog::info("client {} ({}): {} on {} refused: {}", peer_.text, principal_.uid,
                  auth::operationName(request.operation), open.target(), decision.rule);
@@ -319,6 +320,8 @@ void ClientConnection::handleCredit(const proto::Frame& frame) {
 
 void ClientConnection::handleClose(const proto::Frame& frame) {
   // Quietly: the client asked for it and expects nothing more on the channel.
+  // An OPEN still being looked up or authorized never starts.
+  if (authorizing_.erase(frame.channel) > 0) return;
   if (findChannel(frame.channel) != nullptr) {
     channels_.erase(frame.channel);
     auditSessionEnd(frame.channel, "closed by the client");

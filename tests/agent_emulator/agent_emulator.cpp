@@ -171,9 +171,15 @@ void CallHandler::handle(const Call& call) {
   if (auto err = validate(call)) return sendError(conn_, 400, kPrefix + *err);
   switch (call.type()) {
     case Call::GET_STATE: {
-      Response r = agent_.state_;
-      r.set_type(Response::GET_STATE);
-      return sendMessage(conn_, n_, r);
+      auto answer = [this] {
+        Response r = agent_.state_;
+        r.set_type(Response::GET_STATE);
+        sendMessage(conn_, n_, r);
+      };
+      if (agent_.options_.state_delay_ms == 0) return answer();
+      return runLater(agent_.loop_, agent_.options_.state_delay_ms, [alive = alive_, answer] {
+        if (*alive) answer();
+      });
     }
     case Call::GET_CONTAINERS: return getContainers(call);
     case Call::LAUNCH_NESTED_CONTAINER_SESSION: return launchSession(call);

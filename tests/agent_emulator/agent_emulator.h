@@ -34,6 +34,7 @@ struct EmulatorOptions {
   // Faults, for testing clients against a failing agent:
   uint32_t fail_launch_status = 0;  // Answer every LNCS with this status (e.g. 500).
   uint32_t launch_delay_ms = 0;     // Answer LNCS only after this long (a slow agent).
+  uint32_t state_delay_ms = 0;      // Answer GET_STATE only after this long.
   uint32_t cut_stream_ms = 0;       // Drop each LNCS connection this long after its headers
                                     // (no final chunk), as a crashing agent would.
   bool forget_exits = false;        // WAIT on an ended session: 404 (spec 4.2.7, seen in DC/OS).

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.add_option("--sandbox", options.sandbox, "working directory of the task containers");
   app.add_option("--fail-launch", options.fail_launch_status, "answer every session launch with this status");
   app.add_option("--launch-delay-ms", options.launch_delay_ms, "answer session launches only after this long");
+  app.add_option("--state-delay-ms", options.state_delay_ms, "answer GET_STATE only after this long");
   app.add_flag("--forget-exits", options.forget_exits, "answer WAIT on an ended session with 404");
   app.add_option("--cut-stream-ms", options.cut_stream_ms,
                  "drop each session's stream this long after it started (no final chunk)");

@@ -185,6 +185,31 @@ TEST_F(MesosFaultsTest, AgentTooSlowToStartTheSessionLosesIt) {
   EXPECT_TRUE(stillServes(*client));
 }
 
+// Not a fault of the agent, but its slowness: a client that closes a channel
+// while its task is still being looked up must not get a session anyway.
+TEST_F(MesosFaultsTest, ChannelClosedWhileTheTaskIsLookedUpNeverStarts) {
+  AgentEmulatorProcess agent({"--state-delay-ms", "800"});
+  auto daemon = startDaemon(agent.url());
+  auto client = connect(*daemon);
+  std::string marker = "4100." + std::to_string(getpid());
+  uint32_t channel = 0;
+  ChannelRecord& r = client->open(makeOpen({"sleep", marker}, false, kFixturePodTask), &channel);
+  ASSERT_TRUE(client->connection().closeChannel(channel).ok());
+  client->run([] { return false; }, 2s);  // The lookup answers meanwhile.
+  EXPECT_FALSE(r.opened.has_value());
+  EXPECT_TRUE(processesRunning("sleep " + marker).empty());
+  std::optional<int> live;
+  ASSERT_TRUE(client->connection().listSessions([&](Result<v1::Sessions> s) {
+    if (s) live = s->sessions_size();
+  }).ok());
+  ASSERT_TRUE(client->run([&] { return live.has_value(); }, 10s));
+  EXPECT_EQ(*live, 0);
+  // The same daemon still opens sessions (the cache is warm now).
+  ChannelRecord& next = client->open(makeOpen({"echo", "opened"}, false, kFixturePodTask));
+  ASSERT_TRUE(client->run([&] { return next.done(); }, 20s));
+  EXPECT_EQ(next.out, "opened\n");
+}
+
 TEST_F(MesosFaultsTest, AgentThatForgotTheExitStatusEndsTheSessionWith255) {
   AgentEmulatorProcess agent({"--forget-exits"});
   auto daemon = startDaemon(agent.url());
