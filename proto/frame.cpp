@@ -120,6 +120,16 @@ Result<void> decodeMessage(const Frame& frame, google::protobuf::MessageLite& ms
 }
 
 Result<void> validateOpen(const v1::Open& open, const FrameLimits& limits) {
+  if (!open.watch_session().empty()) {
+    if (open.watch_session().size() > 64 || open.watch_session().find('\0') != std::string::npos) {
+      return badFrame("OPEN watch_session is not a session id");
+    }
+    if (open.argv_size() != 0 || open.env_size() != 0 || open.tty() || !open.user().empty() ||
+        !open.cwd().empty()) {
+      return badFrame("OPEN to watch a session takes no command, environment, terminal, user or cwd");
+    }
+    return {};
+  }
   if (open.target().empty()) return badFrame("OPEN without a target");
   if (open.argv_size() == 0) return badFrame("OPEN without a command");
   if (static_cast<uint32_t>(open.argv_size()) > limits.max_argv) {

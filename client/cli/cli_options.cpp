@@ -208,6 +208,15 @@ Result<CliOptions> parseCommandLine(const std::vector<std::string>& args, const 
     options.command = CliOptions::Command::kDelegate;
     return options;
   }
+  if (command == "watch") {
+    if (i + 1 < args.size() && (args[i + 1] == "-h" || args[i + 1] == "--help")) return options;
+    if (i + 2 != args.size() || args[i + 1].empty() || args[i + 1].starts_with("-")) {
+      return usage("watch needs exactly one SESSION_ID (see `airlock ls`)");
+    }
+    options.exec.watch_session = args[i + 1];
+    options.command = CliOptions::Command::kWatch;
+    return options;
+  }
   if (command == "exec") {
     if (i + 1 < args.size() && (args[i + 1] == "-h" || args[i + 1] == "--help")) return options;
     if (auto parsed = parseExec(args, i + 1, options.exec); !parsed) return parsed.error();
@@ -223,6 +232,7 @@ std::string usageText() {
 Usage:
   airlock [--url URL] [--token-file FILE] exec [-i] [-t] [-u USER] [-e NAME=VALUE]... TARGET [--] CMD [ARGS...]
   airlock [--url URL] [--token-file FILE] ls
+  airlock [--url URL] [--token-file FILE] watch SESSION_ID
   airlock [--url URL] [--token-file FILE] can-i [--operation OP] [-u USER] [--delegation T] TARGET
   airlock [--url URL] [--token-file FILE] delegate TARGET --to USER [--for DURATION]
   airlock --help | --version
@@ -230,6 +240,9 @@ Usage:
 Commands:
   exec    Run CMD on TARGET ("host" is always there) and wait for it.
   ls      List the live sessions.
+  watch   Watch a live session read-only (its buffered output, then live
+          output) until it ends or you press Ctrl-C; exits with its exit code.
+          Needs the watch permission on the session's target.
   can-i   Ask the daemon whether you may open a session on TARGET and which rule
           decides: prints "allow: RULE", "deny: REASON" or "unauthenticated:
           REASON" and exits 0, 1 or 2. OP is exec, exec-stdin, exec-tty (the

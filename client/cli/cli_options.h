@@ -21,10 +21,11 @@ struct ExecOptions {
   std::vector<std::pair<std::string, std::string>> env;  // -e K=V, in order.
   std::string target;
   std::vector<std::string> argv;
+  std::string watch_session;  // `airlock watch ID`: watch that session instead.
 };
 
 struct CliOptions {
-  enum class Command { kHelp, kVersion, kExec, kList, kCanI, kDelegate };
+  enum class Command { kHelp, kVersion, kExec, kWatch, kList, kCanI, kDelegate };
   Command command = Command::kHelp;
   std::string url = kDefaultUrl;
   std::string token_file;

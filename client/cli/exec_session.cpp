@@ -27,6 +27,10 @@ ExecSession::ExecSession(uv_loop_t* loop, ExecOptions options, bool tty)
 
 v1::Open ExecSession::buildOpen() const {
   v1::Open open;
+  if (!options_.watch_session.empty()) {
+    open.set_watch_session(options_.watch_session);
+    return open;
+  }
   open.set_target(options_.target);
   for (const auto& arg : options_.argv) open.add_argv(arg);
   open.set_user(options_.user);
@@ -164,7 +168,7 @@ void ExecSession::onOpened(uint32_t channel, const v1::Opened& opened) {
   // Without -i the remote stdin ends at once. (With -i, stdin starts flowing
   // with the first `onCredit`, which follows.) Sent only now, so a refused
   // OPEN is not followed by a frame for a channel the daemon never opened.
-  if (!options_.interactive) (void)connection_->closeStdin(channel);
+  if (!options_.interactive && options_.watch_session.empty()) (void)connection_->closeStdin(channel);
 }
 
 Consume ExecSession::onStdout(uint32_t channel, std::span<const uint8_t> data) {

@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
       std::puts("airlock 0.1.0");
       return 0;
     case CliOptions::Command::kExec:
+    case CliOptions::Command::kWatch:
     case CliOptions::Command::kList:
     case CliOptions::Command::kCanI:
     case CliOptions::Command::kDelegate:

@@ -53,14 +53,18 @@ void Session::addConsumer(SessionConsumer& consumer) {
   consumers_.push_back({&consumer, {logs_[0].tail(), logs_[1].tail()}});
 }
 
+void Session::addWatcher(SessionConsumer& consumer) {
+  consumers_.push_back({&consumer, {logs_[0].tail(), logs_[1].tail()}, true});
+}
+
 void Session::removeConsumer(SessionConsumer& consumer) {
   std::erase_if(consumers_, [&](const Attached& a) { return a.consumer == &consumer; });
   if (writer_ == &consumer) writer_ = nullptr;
   for (auto stream : kStreams) trim(stream);
-  // Consumers the session owns (the recorder) do not keep it alive.
+  // Consumers the session owns (the recorder) and watchers do not keep it alive.
   bool viewers_left = std::any_of(consumers_.begin(), consumers_.end(), [&](const Attached& a) {
-    return std::none_of(owned_.begin(), owned_.end(),
-                        [&](const auto& o) { return o.get() == a.consumer; });
+    return !a.watcher && std::none_of(owned_.begin(), owned_.end(),
+                                      [&](const auto& o) { return o.get() == a.consumer; });
   });
   if (!viewers_left && state_ == State::kRunning) {
     spdlog::info("session {}: nobody attached, stopping its processes", info_.id);

@@ -51,6 +51,9 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
   Result<void> start(backend::Backend& backend, SessionConsumer& first);
 
   void addConsumer(SessionConsumer& consumer);
+  // A read-only viewer: starts at what is still buffered and does not keep
+  // the session alive (when its writer leaves, the process is stopped).
+  void addWatcher(SessionConsumer& consumer);
   // Detaching the last consumer of a running session stops its process.
   void removeConsumer(SessionConsumer& consumer);
 
@@ -91,6 +94,7 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
   struct Attached {
     SessionConsumer* consumer;
     std::array<uint64_t, 2> cursor;
+    bool watcher = false;
   };
   Attached* find(const SessionConsumer& consumer);
   const Attached* find(const SessionConsumer& consumer) const;

@@ -74,6 +74,11 @@ void SessionRegistry::finish(Session& session) {
   sessions_.erase(it);
 }
 
+Session* SessionRegistry::find(const std::string& id) {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
 void SessionRegistry::terminateAll() {
   for (auto& [id, session] : sessions_) session->terminate();
 }

@@ -52,6 +52,8 @@ class SessionRegistry {
   bool empty() const { return sessions_.empty(); }
   size_t size() const { return sessions_.size(); }
   void forEach(const std::function<void(const Session&)>& fn) const;
+  // The live session `id`, or null.
+  Session* find(const std::string& id);
 
  private:
   loop::DeferredDeleter& deleter_;

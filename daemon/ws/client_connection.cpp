@@ -107,6 +107,10 @@ void ClientConnection::handleOpen(const proto::Frame& frame) {
                     " open channels (limits.max_channels_per_connection)");
     return;
   }
+  if (!open.watch_session().empty()) {
+    openWatch(frame.channel, open);
+    return;
+  }
   // The target first (a Mesos task may need the agent's state): the decision
   // is made on what the target really is, and an unknown one is an error
   // before anything is created.
@@ -189,6 +193,69 @@ void ClientConnection::onOpenDecision(uint32_t channel, const v1::Open& open,
   startSession(channel, open, request.app_id, decision.rule);
 }
 
+void ClientConnection::openWatch(uint32_t channel, const v1::Open& open) {
+  session::Session* session = services_.registry.find(open.watch_session());
+  if (session == nullptr || session->state() == session::Session::State::kEnded) {
+    failChannel(channel, v1::UNKNOWN_TARGET, "no live session '" + open.watch_session() + "' on this daemon");
+    return;
+  }
+  if (services_.auth == nullptr) {
+    startWatch(channel, open, "authentication is off");
+    return;
+  }
+  // Decided on the session's target as it started, for the watcher.
+  const session::SessionInfo& info = session->info();
+  backend::TargetInfo target{info.spec.target, info.app_id, info.labels, info.user};
+  auth::AccessRequest request = accessRequest(target, auth::Operation::kWatch, "", open.delegation());
+  authorizing_.insert(channel);
+  std::weak_ptr<bool> alive = alive_;
+  services_.auth->authorize(
+      principal_, request, [this, alive, channel, open, request, target_id = info.spec.target](
+                               const auth::Decision& decision) {
+        if (alive.expired()) return;
+        bool cancelled = authorizing_.erase(channel) == 0;
+        auditDecision(request, target_id, decision);
+        if (cancelled || closing_ || wsi_ == nullptr) return;
+        if (!decision.allowed()) {
+          failChannel(channel, v1::FORBIDDEN, decision.line());
+          return;
+        }
+        startWatch(channel, open, decision.rule);
+      });
+}
+
+void ClientConnection::startWatch(uint32_t channel_id, const v1::Open& open, const std::string& rule) {
+  // Looked up again: it may have ended while the decision was made.
+  session::Session* session = services_.registry.find(open.watch_session());
+  if (session == nullptr || session->state() == session::Session::State::kEnded) {
+    failChannel(channel_id, v1::UNKNOWN_TARGET, "session '" + open.watch_session() + "' has ended");
+    return;
+  }
+  uint64_t window = open.window() ? std::min<uint64_t>(open.window(), services_.limits.max_window)
+                                  : services_.limits.default_window;
+  auto channel = std::make_unique<Channel>(*this, channel_id, window, 0);
+  channel->attach(*session);
+  session->addWatcher(*channel);
+  watching_.insert(channel_id);
+  spdlog::info("client {} ({}) watches session {} ({})", peer_.text, principal_.uid,
+               session->info().id, rule);
+  if (services_.auth != nullptr) {
+    auth::AuditEvent event{"watch_start", principal_.uid, "watch", session->info().spec.target,
+                           session->info().app_id, "", rule, session->info().id, peer_.text};
+    services_.auth->audit().record(event);
+    audited_[channel_id] = std::move(event);
+  }
+  v1::Opened opened;
+  opened.set_session_id(session->info().id);
+  opened.set_stdin_window(0);
+  opened.set_pid(session->pid());
+  queueControl(proto::encodeFrame(proto::FrameType::kOpened, channel_id, opened));
+  open_started_ns_.erase(channel_id);
+  Channel& ref = *channel;
+  channels_.emplace(channel_id, std::move(channel));
+  if (ref.wantsWrite()) markReady(ref);
+}
+
 void ClientConnection::auditDecision(const auth::AccessRequest& request, const std::string& target,
                                      const auth::Decision& decision) {
   if (services_.metrics != nullptr) services_.metrics->decision(decision.verdict());
@@ -199,11 +266,12 @@ void ClientConnection::auditDecision(const auth::AccessRequest& request, const s
 
 void ClientConnection::auditSessionEnd(uint32_t channel, const std::string& why) {
   no_stdin_.erase(channel);
+  watching_.erase(channel);
   auto it = audited_.find(channel);
   if (it == audited_.end()) return;
   auth::AuditEvent event = std::move(it->second);
   audited_.erase(it);
-  event.event = "session_end";
+  event.event = event.event == "watch_start" ? "watch_end" : "session_end";
   event.rule = why;
   if (services_.auth != nullptr) services_.auth->audit().record(event);
 }
@@ -274,6 +342,10 @@ void ClientConnection::startSession(uint32_t channel_id, const v1::Open& open,
 void ClientConnection::handleStdin(const proto::Frame& frame) {
   Channel* channel = findChannel(frame.channel);
   if (channel == nullptr) return;
+  if (watching_.contains(frame.channel)) {
+    failChannel(frame.channel, v1::FORBIDDEN, "this channel watches a session; it cannot send input");
+    return;
+  }
   if (no_stdin_.contains(frame.channel)) {
     failChannel(frame.channel, v1::FORBIDDEN,
                 "this session was opened with no_stdin (authorized as exec, without input)");
@@ -296,6 +368,7 @@ void ClientConnection::handleResize(const proto::Frame& frame) {
     failChannel(frame.channel, v1::BAD_FRAME, r.error().message);
     return;
   }
+  if (watching_.contains(frame.channel)) return;  // The terminal's size is its writer's.
   if (channel->session() != nullptr) {
     channel->session()->resize(static_cast<uint16_t>(resize.rows()),
                                static_cast<uint16_t>(resize.cols()));
@@ -303,6 +376,7 @@ void ClientConnection::handleResize(const proto::Frame& frame) {
 }
 
 void ClientConnection::handleCloseStdin(const proto::Frame& frame) {
+  if (watching_.contains(frame.channel)) return;  // Not the watcher's to close.
   Channel* channel = findChannel(frame.channel);
   if (channel != nullptr && channel->session() != nullptr) channel->session()->closeInput();
 }

@@ -74,6 +74,10 @@ class ClientConnection final : public loop::Deferred {
   // in the thread pool); the channel is reserved meanwhile.
   auth::AccessRequest accessRequest(const backend::TargetInfo& target, auth::Operation op,
                                     const std::string& run_as, const std::string& delegation) const;
+  // OPEN with watch_session: authorize `watch` on that session's target, then
+  // attach the channel as a read-only watcher.
+  void openWatch(uint32_t channel, const v1::Open& open);
+  void startWatch(uint32_t channel, const v1::Open& open, const std::string& rule);
   void onOpenTarget(uint32_t channel, const v1::Open& open,
                     const Result<backend::TargetInfo>& target);
   void onOpenDecision(uint32_t channel, const v1::Open& open, const auth::AccessRequest& request,
@@ -105,6 +109,7 @@ class ClientConnection final : public loop::Deferred {
   std::set<uint32_t> authorizing_;       // OPENs waiting for their decision.
   std::map<uint32_t, uint64_t> open_started_ns_;  // OPEN received (uv_hrtime), until OPENED.
   std::set<uint32_t> no_stdin_;          // Channels opened with `no_stdin`.
+  std::set<uint32_t> watching_;          // Channels watching someone else's session.
   std::map<uint32_t, auth::AuditEvent> audited_;  // Live sessions, for session_end.
   std::map<uint32_t, std::unique_ptr<Channel>> channels_;
   std::deque<uint32_t> ready_;

@@ -157,6 +157,43 @@ TEST_F(AuthTest, NoStdinSessionsRefuseInput) {
   EXPECT_EQ(rec.error->code, v1::FORBIDDEN);
 }
 
+// Watching needs `watch` on the session's target (strict: adminrouter slave +
+// container read on its app id), decided for the watcher, not the owner.
+TEST_F(AuthTest, WatchingASessionIsAuthorizedForTheWatcher) {
+  DaemonProcess daemon({"--config", config()});
+  SessionClient owner(daemon.url(), 1 << 20, "token=" + tokenFor("root-admin"));
+  v1::Open open = makeOpen({"sleep", "30"}, false, "web-1");
+  open.set_no_stdin(true);
+  uint32_t owner_channel = 0;
+  ChannelRecord& run = owner.open(open, &owner_channel);
+  ASSERT_TRUE(owner.run([&] { return run.opened.has_value() || run.done(); }, std::chrono::seconds(10)));
+  ASSERT_TRUE(run.opened.has_value()) << (run.error ? run.error->message : "");
+  v1::Open watch;
+  watch.set_watch_session(run.opened->session_id());
+
+  SessionClient alice(daemon.url(), 1 << 20, "token=" + tokenFor("alice"));
+  ChannelRecord& allowed = alice.open(watch);
+  ASSERT_TRUE(alice.run([&] { return allowed.opened.has_value() || allowed.done(); }, std::chrono::seconds(10)));
+  EXPECT_TRUE(allowed.opened.has_value()) << (allowed.error ? allowed.error->message : "");
+
+  SessionClient bob(daemon.url(), 1 << 20, "token=" + tokenFor("bob"));
+  ChannelRecord& denied = bob.open(watch);
+  ASSERT_TRUE(bob.run([&] { return denied.done(); }, std::chrono::seconds(10)));
+  ASSERT_TRUE(denied.error.has_value());
+  EXPECT_EQ(denied.error->code, v1::FORBIDDEN);
+  EXPECT_NE(denied.error->message.find("deny: "), std::string::npos) << denied.error->message;
+
+  ASSERT_TRUE(owner.connection().closeChannel(owner_channel).ok());
+  for (int i = 0; i < 100 && !allowed.done(); ++i) {
+    owner.run([] { return false; }, std::chrono::milliseconds(50));
+    alice.run([&] { return allowed.done(); }, std::chrono::milliseconds(50));
+  }
+  // The audit trail has the watcher's decision and its watch.
+  std::string audit = readFile(dir_ / "audit.jsonl");
+  EXPECT_NE(audit.find("\"event\":\"watch_start\""), std::string::npos) << audit;
+  EXPECT_NE(audit.find("\"operation\":\"watch\""), std::string::npos) << audit;
+}
+
 TEST_F(AuthTest, SuperuserAndCanIAnswerThroughTheSameCode) {
   DaemonProcess daemon({"--config", config()});
   SessionClient admin(daemon.url(), 1 << 20, "token=" + tokenFor("root-admin"));

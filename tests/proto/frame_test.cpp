@@ -434,6 +434,24 @@ TEST(ValidateOpen, RequiresTargetAndCommand) {
   expectOpenRejected(empty_program, "empty program name");
 }
 
+TEST(ValidateOpen, WatchTakesOnlyASessionId) {
+  v1::Open watch;
+  watch.set_watch_session("5f0c1d2e-0000-4000-8000-000000000001");
+  EXPECT_TRUE(validateOpen(watch, kLimits).ok());  // No target or command needed.
+  v1::Open with_argv = watch;
+  with_argv.add_argv("sh");
+  expectOpenRejected(with_argv, "takes no command");
+  v1::Open with_tty = watch;
+  with_tty.set_tty(true);
+  expectOpenRejected(with_tty, "takes no command");
+  v1::Open with_user = watch;
+  with_user.set_user("root");
+  expectOpenRejected(with_user, "takes no command");
+  v1::Open too_long = watch;
+  too_long.set_watch_session(std::string(65, 'a'));
+  expectOpenRejected(too_long, "not a session id");
+}
+
 TEST(ValidateOpen, ArgvCountLimit) {
   FrameLimits limits;
   limits.max_argv = 3;
