@@ -65,6 +65,10 @@ test -x /usr/libexec/airlock/airlock-enter
 for page in man8/airlockd.8 man1/airlock.1 man1/airlock-replay.1 man1/airlock-bench.1; do
   dpkg -L airlock | grep -q "/usr/share/man/$page" || { echo "package lacks $page" >&2; exit 1; }
 done
-systemd-analyze verify /lib/systemd/system/airlockd.service /lib/systemd/system/airlockd-local.service \
-  /lib/systemd/system/airlockd.socket
+# Documentation=man:airlockd(8) is checked with man(1) when there is one (a
+# fresh Debian has none; the pages' presence was checked above).
+man_check=--man=yes
+command -v man > /dev/null || man_check=--man=no
+systemd-analyze verify "$man_check" /lib/systemd/system/airlockd.service \
+  /lib/systemd/system/airlockd-local.service /lib/systemd/system/airlockd.socket
 echo "package: ok"
