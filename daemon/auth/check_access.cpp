@@ -5,12 +5,13 @@
 #include <CLI/CLI.hpp>
 
 #include "auth/auth_service.h"
+#include "auth/offline_command.h"
 #include "config/config.h"
 
 namespace airlock::auth {
 namespace {
 
-constexpr int kExitUsage = 64;
+constexpr int kExitUsage = kOfflineExitUsage;
 constexpr int kExitConfig = 78;
 
 struct CheckAccessFlags {
@@ -73,11 +74,7 @@ Result<AccessRequest> buildRequest(const CheckAccessFlags& f) {
 Result<std::string> readToken(const CheckAccessFlags& f) {
   if (!f.token.empty()) return f.token;
   if (!f.authorization.empty()) return tokenFromAuthorization(f.authorization);
-  auto text = readSmallFile(f.token_file, kMaxTokenBytes + 64);
-  if (!text) return text.error();
-  std::string token = *text;
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  return token;
+  return readTokenFile(f.token_file);
 }
 
 }  // namespace
@@ -87,18 +84,7 @@ int runCheckAccess(const std::vector<std::string>& args, std::ostream& out, std:
   app.name("airlockd check-access");
   CheckAccessFlags flags;
   addFlags(app, flags);
-  std::vector<const char*> argv = {"check-access"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) {
-      out << app.help();
-      return 0;
-    }
-    err << "check-access: " << e.what() << "\n";
-    return kExitUsage;
-  }
+  if (auto done = parseOfflineArgs(app, "check-access", args, out, err)) return *done;
   if (flags.token.empty() && flags.token_file.empty() && flags.authorization.empty()) {
     err << "check-access: one of --token, --token-file, --authorization is required\n";
     return kExitUsage;

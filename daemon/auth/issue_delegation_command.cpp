@@ -5,12 +5,13 @@
 #include <CLI/CLI.hpp>
 
 #include "auth/auth_service.h"
+#include "auth/offline_command.h"
 #include "config/config.h"
 
 namespace airlock::auth {
 namespace {
 
-constexpr int kExitUsage = 64;
+constexpr int kExitUsage = kOfflineExitUsage;
 constexpr int kExitConfig = 78;
 constexpr int kExitDenied = 1;
 constexpr int kExitUnauthenticated = 2;
@@ -42,11 +43,7 @@ void addFlags(CLI::App& app, IssueFlags& f) {
 
 Result<std::string> issuerToken(const IssueFlags& f) {
   if (!f.token.empty()) return f.token;
-  auto text = readSmallFile(f.token_file, kMaxTokenBytes + 64);
-  if (!text) return text.error();
-  std::string token = *text;
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  return token;
+  return readTokenFile(f.token_file);
 }
 
 }  // namespace
@@ -56,18 +53,7 @@ int runIssueDelegation(const std::vector<std::string>& args, std::ostream& out, 
   app.name("airlockd issue-delegation");
   IssueFlags flags;
   addFlags(app, flags);
-  std::vector<const char*> argv = {"issue-delegation"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) {
-      out << app.help();
-      return 0;
-    }
-    err << "issue-delegation: " << e.what() << "\n";
-    return kExitUsage;
-  }
+  if (auto done = parseOfflineArgs(app, "issue-delegation", args, out, err)) return *done;
   if (flags.token.empty() && flags.token_file.empty()) {
     err << "issue-delegation: one of --token, --token-file is required (the issuer's own token)\n";
     return kExitUsage;
