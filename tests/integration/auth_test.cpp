@@ -44,23 +44,13 @@ class AuthTest : public ::testing::Test {
     fs::create_directories(dir_);
     writeFile(dir_ / "iam.pem", keys_->publicPem());
     writeFile(dir_ / "policy", kPolicy);
-    std::string user = currentUser();
     writeFile(dir_ / "airlockd.toml", R"([auth]
 mode = "strict"
 public_key_file = ")" + (dir_ / "iam.pem").string() + R"("
 policy_file = ")" + (dir_ / "policy").string() + R"("
 audit_log = ")" + (dir_ / "audit.jsonl").string() + R"("
 
-[[target]]
-id = "web-1"
-app_id = "/prod/web"
-user = ")" + user + R"("
-
-[[target]]
-id = "web2-1"
-app_id = "/prod/web2"
-user = ")" + user + R"("
-)");
+)" + webTargetsToml());
   }
   void TearDown() override { fs::remove_all(dir_); }
 

@@ -1,7 +1,11 @@
 #include "test_files.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "command.h"
 
@@ -24,6 +28,20 @@ std::string readFile(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::filesystem::path testDir(const std::string& prefix) {
+  auto dir = std::filesystem::temp_directory_path() /
+             (prefix + "-" + std::to_string(getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string webTargetsToml() {
+  std::string user = currentUser();
+  return "[[target]]\nid = \"web-1\"\napp_id = \"/prod/web\"\nuser = \"" + user +
+         "\"\n\n[[target]]\nid = \"web2-1\"\napp_id = \"/prod/web2\"\nuser = \"" + user + "\"\n";
 }
 
 }  // namespace airlock::testing

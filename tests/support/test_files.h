@@ -12,5 +12,11 @@ std::string currentUser();
 void writeFile(const std::filesystem::path& path, const std::string& text);
 // The whole file; "" if it cannot be read.
 std::string readFile(const std::filesystem::path& path);
+// A fresh directory for the running test: TMP/PREFIX-PID-TESTNAME (created).
+std::filesystem::path testDir(const std::string& prefix);
+// The local-backend targets the auth tests decide on, as TOML: `web-1`
+// (app id /prod/web) and `web2-1` (/prod/web2, a sibling that a grant on
+// /prod/web must not cover), both running as the current user.
+std::string webTargetsToml();
 
 }  // namespace airlock::testing

@@ -65,14 +65,10 @@ class DelegationIssueTest : public ::testing::Test {
   static void TearDownTestSuite() { delete keys_; }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("airlock-delegation-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testDir("airlock-delegation-test");
     writeFile(dir_ / "iam.pem", keys_->publicPem());
     writeFile(dir_ / "policy", kPolicy);
     writeFile(dir_ / "secret", kSecret);
-    std::string user = currentUser();
     writeFile(dir_ / "airlockd.toml", R"([auth]
 mode = "strict"
 public_key_file = ")" + (dir_ / "iam.pem").string() + R"("
@@ -89,16 +85,7 @@ super_admin_users = ["boss"]
 delegation_secret_file = ")" + (dir_ / "secret").string() + R"("
 delegation_max_lifetime_s = 3600
 
-[[target]]
-id = "web-1"
-app_id = "/prod/web"
-user = ")" + user + R"("
-
-[[target]]
-id = "web2-1"
-app_id = "/prod/web2"
-user = ")" + user + R"("
-)");
+)" + webTargetsToml());
     for (std::string uid : {"boss", "root-admin", "alice", "harry", "bob"}) {
       writeFile(dir_ / (uid + ".jwt"),
                 keys_->rs256({{"uid", uid}, {"exp", static_cast<int64_t>(time(nullptr)) + 3600}}));

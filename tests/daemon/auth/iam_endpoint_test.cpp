@@ -69,10 +69,7 @@ class IamEndpointTest : public ::testing::Test {
   static void TearDownTestSuite() { delete keys_; }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("airlock-iam-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testDir("airlock-iam-test");
     writeFile(dir_ / "iam.pem", keys_->publicPem());
     writeFile(dir_ / "service-token", std::string(kServiceToken) + "\n");
     iam_ = std::make_unique<IamEmulatorProcess>(baseState());
@@ -84,7 +81,6 @@ class IamEndpointTest : public ::testing::Test {
 
   // The daemon's config: strict mode, permissions from the emulated IAM.
   std::string config(int cache_s, bool with_service_token = true) {
-    std::string user = currentUser();
     std::string path = (dir_ / "airlockd.toml").string();
     writeFile(path, R"([auth]
 mode = "strict"
@@ -95,16 +91,7 @@ iam_cache_s = )" + std::to_string(cache_s) + R"(
 http_timeout_ms = 500
 audit_log = ")" + (dir_ / "audit.jsonl").string() + R"("
 
-[[target]]
-id = "web-1"
-app_id = "/prod/web"
-user = ")" + user + R"("
-
-[[target]]
-id = "web2-1"
-app_id = "/prod/web2"
-user = ")" + user + R"("
-)");
+)" + webTargetsToml());
     return path;
   }
 

@@ -62,10 +62,7 @@ class KeyReloadTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("airlock-key-reload-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    dir_ = testDir("airlock-key-reload-test");
     replaceFile(dir_ / "iam.pem", old_key_->publicPem());
     replaceFile(dir_ / "policy", "dcos security org users grant alice dcos:superuser full\n");
     writeConfig("public_key_file = \"" + (dir_ / "iam.pem").string() + "\"");
