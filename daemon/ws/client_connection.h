@@ -106,7 +106,7 @@ class ClientConnection final : public loop::Deferred {
   auth::Principal principal_;
   // Set to null in `onClosed`: decisions that arrive later are dropped.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::set<uint32_t> authorizing_;       // OPENs waiting for their decision.
+  std::set<uint32_t> authorizing_;       // OPENs whose target lookup or decision is pending.
   std::map<uint32_t, uint64_t> open_started_ns_;  // OPEN received (uv_hrtime), until OPENED.
   std::set<uint32_t> no_stdin_;          // Channels opened with `no_stdin`.
   std::set<uint32_t> watching_;          // Channels watching someone else's session.
