@@ -281,7 +281,10 @@ void CallHandler::wait(const mesos::ContainerID& id, bool nested) {
   auto c = agent_.find(id);
   if (!agent_.rootKnown(id) || !c) return sendError(conn_, 404, agent_.notFound(id));
   if (agent_.options_.forget_exits && c->terminated()) return sendError(conn_, 404, agent_.notFound(id));
-  auto answer = [conn = &conn_, n = n_, nested, c] {
+  // A weak reference: the callback lives in the container itself.
+  auto answer = [conn = &conn_, n = n_, nested, weak = std::weak_ptr<NestedContainer>(c)] {
+    auto c = weak.lock();
+    if (!c) return;
     Response r;
     r.set_type(nested ? Response::WAIT_NESTED_CONTAINER : Response::UNKNOWN);
     r.mutable_wait_nested_container()->set_exit_status(c->waitStatus());
@@ -554,8 +557,12 @@ Result<uint16_t> AgentEmulator::start(uint16_t port) {
 }
 
 void AgentEmulator::stop() {
+  // Like the agent tearing its containers down: every session ends and its
+  // processes are reaped before the connections close, whoever else still
+  // holds a reference to the container.
+  for (auto& [key, c] : containers_) c->destroy();
+  containers_.clear();
   server_.closeAll();
-  containers_.clear();  // Kills what still runs.
   if (sigchld_ != nullptr) {
     sigchld_->data = nullptr;
     uv_close(reinterpret_cast<uv_handle_t*>(sigchld_), [](uv_handle_t* h) {

@@ -11,13 +11,19 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <chrono>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "agent/agent_calls.h"
 #include "agent/mesos_json.h"
 #include "agent/recordio.h"
 #include "agent_emulator_process.h"
+#include "command.h"
 #include "mesos_vectors.h"
 
 namespace airlock::testing {
@@ -231,6 +237,57 @@ TEST_F(AgentEmulatorTest, PipeEofRecordClosesStdinAndEarlyOutputIsKept) {
   EXPECT_NE(input.response().find("HTTP/1.1 200 OK"), std::string::npos);
   std::string got = launch.readUntil([](const std::string& s) { return s.find("\r\n0\r\n\r\n") != std::string::npos; });
   EXPECT_EQ(streamOutput(got, agent::ContentType::kProtobuf), "early\nls\n");
+}
+
+std::string waitBody(const std::string& child) {
+  return R"({"type":"WAIT_NESTED_CONTAINER","wait_nested_container":{"container_id":{"value":")" + child +
+         R"(","parent":{"value":")" + kRoot + R"("}}}})";
+}
+
+// SIGTERM with sessions in every state a client leaves them in (running with
+// a WAIT long-polling and input attached, on a PTY and on pipes; killed a
+// moment ago, its output still draining): the emulator ends them all and
+// exits 0 within its bound, and no process of any session is left.
+TEST(AgentEmulatorShutdownTest, SigtermEndsEverySessionAndExits) {
+  AgentEmulatorProcess agent{{"--heartbeat-ms", "200"}};
+  const int port = portOf(agent.url());
+  const std::string marker = "7100." + std::to_string(getpid());
+  std::vector<std::unique_ptr<Raw>> held;  // Launches, inputs and WAITs stay open.
+  auto launch = [&](const std::string& child, bool tty) {
+    auto& l = held.emplace_back(std::make_unique<Raw>(port));
+    l->send(post("Content-Type: application/json\r\nAccept: application/recordio\r\nMessage-Accept: application/json\r\n",
+                 launchBody(child, "sleep " + marker + " & sleep " + marker + "; wait", tty)));
+    l->readUntil([](const std::string& s) { return s.find("\r\n\r\n") != std::string::npos; });
+  };
+  for (int i = 0; i < 4; ++i) {
+    std::string child = "term-" + std::to_string(i);
+    launch(child, i % 2 == 0);
+    held.emplace_back(std::make_unique<Raw>(port))->send(post(kJsonHeaders, waitBody(child)));
+  }
+  held.emplace_back(std::make_unique<Raw>(port))
+      ->send(chunked(kAciHeaders, {R"({"type":"ATTACH_CONTAINER_INPUT","attach_container_input":{"type":"CONTAINER_ID","container_id":{"value":"term-0","parent":{"value":")" +
+                                   kRoot + R"("}}}})"}));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (processesRunning("sleep " + marker).size() < 8 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(processesRunning("sleep " + marker).size(), 8u);
+  // One more, killed just before the signal: its exit is seen, its streams not yet ended.
+  launch("term-killed", false);
+  held.emplace_back(std::make_unique<Raw>(port))->send(post(kJsonHeaders, waitBody("term-killed")));
+  {
+    Raw k(port);
+    k.send(post(kJsonHeaders, R"({"type":"KILL_NESTED_CONTAINER","kill_nested_container":{"container_id":{"value":"term-killed","parent":{"value":")" +
+                                  kRoot + R"("}},"signal":9}})"));
+    EXPECT_NE(k.response().find("HTTP/1.1 200 OK"), std::string::npos);
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  int status = agent.stop(std::chrono::seconds(5));
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
+  EXPECT_LT(took, std::chrono::seconds(3));
+  EXPECT_TRUE(processesRunning("sleep " + marker).empty());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <pty.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -371,6 +372,22 @@ void NestedContainer::onExit(int wait_status) {
     self->maybeEnd();
   }, 1000, 0);
   maybeEnd();
+}
+
+void NestedContainer::destroy() {
+  if (ended_) return;
+  if (pid_ > 0 && !wait_status_) {
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    pid_t reaped;
+    do {
+      reaped = waitpid(pid_, &status, 0);  // SIGKILL: a bounded wait.
+    } while (reaped < 0 && errno == EINTR);
+    wait_status_ = reaped == pid_ ? status : SIGKILL;
+  } else if (!wait_status_) {
+    wait_status_ = SIGKILL;  // Never started.
+  }
+  finish();
 }
 
 void NestedContainer::maybeEnd() {

@@ -69,6 +69,10 @@ class NestedContainer {
 
   // From the Agent's SIGCHLD handler.
   void onExit(int wait_status);
+  // The agent shuts down: SIGKILL the session's process group, reap it, and
+  // end it now (every stream ends, every onEnded callback runs and is
+  // dropped, every timer closes), so nothing keeps the loop alive.
+  void destroy();
 
  private:
   struct Output {

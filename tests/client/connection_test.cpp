@@ -20,6 +20,7 @@
 
 #include "client/client_context.h"
 #include "client/connection.h"
+#include "listening_process.h"
 
 namespace airlock::client {
 namespace {
@@ -54,10 +55,7 @@ class Daemon {
     if (out != nullptr) std::fclose(out);
   }
   ~Daemon() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
+    if (pid_ > 0) airlock::testing::stopProcess(pid_, SIGTERM, std::chrono::seconds(20), "airlockd");
     if (!recordings_.empty()) std::filesystem::remove_all(recordings_);
   }
   const std::string& url() const { return url_; }

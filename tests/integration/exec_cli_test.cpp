@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "daemon_process.h"
+#include "listening_process.h"
 
 extern char** environ;
 
@@ -129,8 +130,7 @@ TEST_F(ExecCliTest, LsListsLiveSessions) {
   auto r = runCommand({clientPath(), "--url", daemon_.url(), "ls"});
   EXPECT_EQ(r.exitCode(), 0) << r.err;
   EXPECT_NE(r.out.find("sleep 987300"), std::string::npos) << r.out;
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  stopProcess(pid, SIGTERM, 10s, "airlock exec");
 }
 
 }  // namespace

@@ -33,7 +33,14 @@ AgentEmulatorProcess::AgentEmulatorProcess(std::vector<std::string> extra_args) 
 }
 
 AgentEmulatorProcess::~AgentEmulatorProcess() {
-  if (pid_ > 0) stopProcess(pid_, SIGTERM, std::chrono::seconds(10), "agent-emulator");
+  if (pid_ > 0) stop(std::chrono::seconds(10));
+}
+
+int AgentEmulatorProcess::stop(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return -1;
+  int status = stopProcess(pid_, SIGTERM, timeout, "agent-emulator");
+  pid_ = -1;
+  return status;
 }
 
 }  // namespace airlock::testing

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ class AgentEmulatorProcess {
   ~AgentEmulatorProcess();
   const std::string& url() const { return url_; }  // http://127.0.0.1:PORT/api/v1
   pid_t pid() const { return pid_; }
+  // SIGTERM and a wait of at most `timeout` (a test failure after it); the
+  // wait status. The destructor does this with 10 s when no test did.
+  int stop(std::chrono::seconds timeout);
 
  private:
   pid_t pid_ = -1;

@@ -7,6 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -56,13 +59,56 @@ Started startListening(const std::vector<std::string>& args, int stderr_fd) {
   return started;
 }
 
+namespace {
+
+std::string readProc(pid_t pid, const std::string& leaf) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/" + leaf);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string commandLine(pid_t pid) {
+  std::string line = readProc(pid, "cmdline");
+  for (char& c : line) c = c == '\0' ? ' ' : c;
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+// "PID 'COMMAND LINE' state S" (Z: a zombie, whose command line is empty).
+std::string identify(pid_t pid) {
+  std::string stat = readProc(pid, "stat");
+  size_t paren = stat.rfind(')');
+  char state = paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
+  return std::to_string(pid) + " '" + commandLine(pid) + "' state " + state;
+}
+
+}  // namespace
+
+std::string describeProcess(pid_t pid) {
+  std::ostringstream out;
+  out << "pid " << identify(pid);
+  std::string wchan = readProc(pid, "wchan");
+  if (!wchan.empty() && wchan != "0") out << ", waiting in " << wchan;
+  std::error_code ec;
+  std::vector<std::string> children;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::istringstream ids(readProc(pid, "task/" + task.path().filename().string() + "/children"));
+    for (pid_t child; ids >> child;) children.push_back(identify(child));
+  }
+  out << ", " << children.size() << " children";
+  for (const auto& c : children) out << "; " << c;
+  return out.str();
+}
+
 int stopProcess(pid_t pid, int signum, std::chrono::seconds timeout, const std::string& name) {
   if (signum != 0) kill(pid, signum);
   int status = 0;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (waitpid(pid, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << name << " did not exit after signal " << signum;
+      ADD_FAILURE() << name << " did not exit within " << timeout.count() << " s of signal " << signum << ": "
+                    << describeProcess(pid);
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       break;

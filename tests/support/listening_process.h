@@ -21,8 +21,11 @@ struct Started {
 // waits up to 10 s for "listening on URL".
 Started startListening(const std::vector<std::string>& args, int stderr_fd = -1);
 
-// Sends `signum` and waits up to `timeout` for the exit (SIGKILL after it,
-// with a test failure naming `name`); returns the wait status.
+// Sends `signum` (none when 0) and waits up to `timeout` for the exit
+// (SIGKILL after it, with a test failure naming `name` and what the process
+// was doing: its state, where it sleeps and its children); returns the wait
+// status.
+std::string describeProcess(pid_t pid);
 int stopProcess(pid_t pid, int signum, std::chrono::seconds timeout, const std::string& name);
 
 }  // namespace airlock::testing
