@@ -18,10 +18,15 @@ run_suite() {
 echo "== release build, -Werror =="
 run_suite build "" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr  # package_deb_test needs /usr
 echo "== ASan + UBSan build =="
-# Under the sanitizers (several times slower) two tests that start 50 Mesos
-# sessions through the agent emulator at once, or kill clients mid-session,
-# have failed once each when another test ran beside them, and passed when
-# run again; a failing test is retried once here, and a real failure fails twice.
+# Under the sanitizers a failing test is retried once; a real failure fails
+# twice. It is kept for the one test still known to be load-sensitive there:
+#   - ExecCliTest.KilledClientLeavesNoProcessBehind (failed once beside other
+#     tests, passed on rerun; cause not found yet).
+# Causes found and fixed, no longer covered by it: the agent emulator's
+# output loss with 50 concurrent Mesos sessions (17ad92c) and its hang on
+# SIGTERM with a session ending (SessionsTest.ListShowsLiveSessions/Mesos,
+# AgentEmulatorShutdownTest). A retried test still prints its first failure
+# above the summary: grep the log for "Failed" to see whether one was needed.
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" \
   run_suite build-asan "--repeat until-pass:2" -DCMAKE_BUILD_TYPE=Debug -DAIRLOCK_SANITIZER=address,undefined -DAIRLOCK_BUILD_BENCH=OFF
