@@ -12,6 +12,9 @@ namespace airlock::ws {
 namespace {
 constexpr int kFramesPerWritable = 16;
 constexpr size_t kControlFrameReserve = 64 * 1024;
+// A PONG echoes its PING: the payload is capped where WebSocket caps its own
+// control frames (RFC 6455 section 5.5), so no peer sizes a reply.
+constexpr size_t kMaxPingPayload = 125;
 }  // namespace
 
 ClientConnection::ClientConnection(lws* wsi, ConnectionServices& services, net::PeerAddress peer,
@@ -403,6 +406,10 @@ void ClientConnection::handleClose(const proto::Frame& frame) {
 }
 
 void ClientConnection::handlePing(const proto::Frame& frame) {
+  if (frame.payload.size() > kMaxPingPayload) {
+    failConnection(v1::BAD_FRAME, "PING payload larger than " + std::to_string(kMaxPingPayload) + " bytes");
+    return;
+  }
   queueControl(proto::encodeFrame(proto::FrameType::kPong, proto::kConnectionChannel, frame.payload));
 }
 
@@ -616,6 +623,13 @@ int ClientConnection::onWritable() {
       std::string frame = std::move(control_.front());
       control_.pop_front();
       control_bytes_ -= frame.size();
+      if (frame.size() > tx_.size() - LWS_PRE) {
+        // A reply that does not fit is our bug: end this connection, never
+        // write past the buffer.
+        spdlog::error("client {}: internal error: a {}-byte control frame exceeds the {}-byte send buffer; closing",
+                      peer_.text, frame.size(), tx_.size() - LWS_PRE);
+        return -1;
+      }
       std::memcpy(out, frame.data(), frame.size());
       if (writeFrame(frame.size()) < 0) return -1;
       continue;

@@ -17,10 +17,12 @@
 #include <optional>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "client/client_context.h"
 #include "client/connection.h"
 #include "listening_process.h"
+#include "proto/frame.h"
 
 namespace airlock::client {
 namespace {
@@ -310,6 +312,32 @@ TEST_F(ConnectionTest, PingIsAnswered) {
                   .ok());
   ASSERT_TRUE(runUntil([&] { return !observer_.pong.empty(); }, kTimeout));
   EXPECT_EQ(observer_.pong, payload);
+}
+
+// A PONG echoes its PING, so a PING over the WebSocket control-frame limit
+// (125 bytes) is refused before a reply is built: BAD_FRAME ends that
+// connection, and the daemon goes on serving (a 200 KB PING crashed it).
+TEST_F(ConnectionTest, OversizedPingEndsOnlyThatConnection) {
+  ASSERT_TRUE(runUntil([&] { return observer_.connected; }, kTimeout));
+  std::string big = proto::encodeFrame(proto::FrameType::kPing, proto::kConnectionChannel,
+                                       std::span<const uint8_t>(std::vector<uint8_t>(200 * 1024, 'p')));
+  ASSERT_TRUE(connection_->sendRawFrame(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(big.data()), big.size())).ok());
+  ASSERT_TRUE(runUntil([&] { return observer_.disconnected.has_value(); }, kTimeout));
+  ASSERT_FALSE(observer_.disconnected->ok());
+  EXPECT_EQ(observer_.disconnected->error().code, v1::BAD_FRAME) << observer_.disconnected->error().message;
+  EXPECT_TRUE(observer_.pong.empty());
+
+  Observer second_observer;
+  ConnectionOptions options;
+  options.url = daemon_.url();
+  auto second = Connection::connect(*context_, options, second_observer);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  Recorder rec;
+  ASSERT_TRUE((*second)->openChannel(command("exit 3"), rec).ok());
+  ASSERT_TRUE(runUntil([&] { return rec.done(); }, kTimeout));
+  ASSERT_TRUE(rec.exit.has_value());
+  EXPECT_EQ(rec.exit->exit_code(), 3);
+  second->reset();
 }
 
 TEST_F(ConnectionTest, BadFrameEndsTheConnectionAndItsChannels) {
