@@ -376,8 +376,9 @@ void NestedContainer::onExit(int wait_status) {
 
 void NestedContainer::destroy() {
   if (ended_) return;
+  // The whole group, even after its leader exited: what it started may live on.
+  if (pid_ > 0) ::kill(-pid_, SIGKILL);
   if (pid_ > 0 && !wait_status_) {
-    ::kill(-pid_, SIGKILL);
     int status = 0;
     pid_t reaped;
     do {
