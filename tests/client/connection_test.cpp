@@ -21,52 +21,11 @@
 
 #include "client/client_context.h"
 #include "client/connection.h"
-#include "listening_process.h"
+#include "daemon_process.h"
 #include "proto/frame.h"
 
 namespace airlock::client {
 namespace {
-
-// airlockd as a child process ($AIRLOCKD or the one built alongside); its
-// first stdout line gives the URL.
-class Daemon {
- public:
-  Daemon() {
-    char dir[] = "/tmp/airlock-client-test-XXXXXX";
-    if (mkdtemp(dir) == nullptr) return;
-    recordings_ = dir;
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      int null_fd = open("/dev/null", O_WRONLY);
-      dup2(null_fd, STDERR_FILENO);
-      const char* path = std::getenv("AIRLOCKD") != nullptr ? std::getenv("AIRLOCKD") : AIRLOCKD_PATH;
-      execl(path, path, "--listen", "127.0.0.1:0", "--recordings", recordings_.c_str(), nullptr);
-      _exit(127);
-    }
-    close(fds[1]);
-    FILE* out = fdopen(fds[0], "r");
-    char line[256] = {};
-    if (out != nullptr && std::fgets(line, sizeof line, out) != nullptr) {
-      std::string text(line);
-      const std::string prefix = "listening on ";
-      if (text.starts_with(prefix)) url_ = text.substr(prefix.size(), text.find('\n') - prefix.size());
-    }
-    if (out != nullptr) std::fclose(out);
-  }
-  ~Daemon() {
-    if (pid_ > 0) airlock::testing::stopProcess(pid_, SIGTERM, std::chrono::seconds(20), "airlockd");
-    if (!recordings_.empty()) std::filesystem::remove_all(recordings_);
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string url_;
-  std::string recordings_;  // Its own, so tests never share /var/lib/airlockd.
-};
 
 // Records everything a channel reports; can withhold output credit.
 class Recorder : public ChannelHandler {
@@ -154,7 +113,7 @@ class ConnectionTest : public ::testing::Test {
     return open;
   }
 
-  Daemon daemon_;
+  airlock::testing::DaemonProcess daemon_;
   uv_loop_t loop_{};
   Observer observer_;
   std::unique_ptr<ClientContext> context_;

@@ -89,8 +89,7 @@ TEST_F(ExecCliTest, KilledClientLeavesNoProcessBehind) {
       std::this_thread::sleep_for(20ms);
     }
     ASSERT_EQ(processesRunning("sleep " + marker).size(), 2u);
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
+    airlock::testing::stopProcess(pid, SIGKILL, 10s, "airlock exec");
     // SIGHUP is ignored, so this waits for the SIGKILL after the grace period.
     deadline = std::chrono::steady_clock::now() + 10s;
     while (!processesRunning("sleep " + marker).empty() && std::chrono::steady_clock::now() < deadline) {

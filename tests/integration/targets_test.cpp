@@ -15,6 +15,7 @@
 
 #include "command.h"
 #include "daemon_process.h"
+#include "listening_process.h"
 #include "session_client.h"
 
 extern char** environ;
@@ -59,8 +60,7 @@ class NamespacedProcess {
     }
   }
   ~NamespacedProcess() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    if (pid_ > 0) airlock::testing::stopProcess(pid_, SIGKILL, 10s, "unshare'd target process");
   }
   pid_t pid() const { return pid_; }
 

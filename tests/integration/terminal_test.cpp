@@ -16,6 +16,7 @@
 #include <string>
 
 #include "daemon_process.h"
+#include "listening_process.h"
 
 namespace airlock::testing {
 namespace {
@@ -38,8 +39,7 @@ class Terminal {
   }
   ~Terminal() {
     if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
+      airlock::testing::stopProcess(pid_, SIGKILL, 10s, "shell on the test's terminal");
     }
     close(master_);
   }

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include "event_walk.h"
+#include "listening_process.h"
 #include "recording_fixture.h"
 
 namespace airlock::replay {
@@ -103,9 +104,7 @@ TEST(TruncationTest, KillDashNineWhileWritingLeavesATruncatedButValidFile) {
   char c;
   ASSERT_EQ(read(ready[0], &c, 1), 1);
   usleep(20'000);
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  int status = airlock::testing::stopProcess(pid, SIGKILL, std::chrono::seconds(10), "killed recording writer");
   ASSERT_TRUE(WIFSIGNALED(status));
   auto key = testKey();
   auto report = verifyRecording(*openFileSource(path).value(), &key);
