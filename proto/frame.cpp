@@ -30,6 +30,19 @@ Error badFrame(std::string message) {
   return Error{std::move(message), v1::BAD_FRAME};
 }
 
+// A string field within its byte limit and free of NUL bytes.
+Result<void> checkField(std::string_view frame, std::string_view field, const std::string& value,
+                        size_t max_bytes) {
+  if (value.size() > max_bytes) {
+    return badFrame(std::string(frame) + " " + std::string(field) + " is " +
+                    std::to_string(value.size()) + " bytes; the limit is " + std::to_string(max_bytes));
+  }
+  if (value.find('\0') != std::string::npos) {
+    return badFrame(std::string(frame) + " " + std::string(field) + " contains a NUL byte");
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view frameTypeName(FrameType type) {
@@ -80,6 +93,12 @@ Result<Frame> decodeFrame(std::span<const uint8_t> bytes, const FrameLimits& lim
     return badFrame(std::string(frameTypeName(frame.type)) +
                     (on_connection ? " frame on channel 0" : " frame on a session channel"));
   }
+  if ((frame.type == FrameType::kPing || frame.type == FrameType::kPong) &&
+      frame.payload.size() > limits.max_ping_bytes) {
+    return badFrame(std::string(frameTypeName(frame.type)) + " payload of " +
+                    std::to_string(frame.payload.size()) + " bytes; the limit is " +
+                    std::to_string(limits.max_ping_bytes));
+  }
   bool must_be_empty = frame.type == FrameType::kCloseStdin || frame.type == FrameType::kClose ||
                        frame.type == FrameType::kList;
   if (must_be_empty && !frame.payload.empty()) {
@@ -120,9 +139,11 @@ Result<void> decodeMessage(const Frame& frame, google::protobuf::MessageLite& ms
 }
 
 Result<void> validateOpen(const v1::Open& open, const FrameLimits& limits) {
+  if (auto r = checkField("OPEN", "target", open.target(), limits.max_target_bytes); !r) return r;
+  if (auto r = checkField("OPEN", "delegation", open.delegation(), limits.max_delegation_bytes); !r) return r;
   if (!open.watch_session().empty()) {
-    if (open.watch_session().size() > 64 || open.watch_session().find('\0') != std::string::npos) {
-      return badFrame("OPEN watch_session is not a session id");
+    if (auto r = checkField("OPEN", "watch_session", open.watch_session(), limits.max_session_id_bytes); !r) {
+      return r;
     }
     if (open.argv_size() != 0 || open.env_size() != 0 || open.tty() || !open.user().empty() ||
         !open.cwd().empty()) {
@@ -131,6 +152,8 @@ Result<void> validateOpen(const v1::Open& open, const FrameLimits& limits) {
     return {};
   }
   if (open.target().empty()) return badFrame("OPEN without a target");
+  if (auto r = checkField("OPEN", "user", open.user(), limits.max_user_bytes); !r) return r;
+  if (auto r = checkField("OPEN", "cwd", open.cwd(), limits.max_cwd_bytes); !r) return r;
   if (open.argv_size() == 0) return badFrame("OPEN without a command");
   if (static_cast<uint32_t>(open.argv_size()) > limits.max_argv) {
     return badFrame("OPEN with more than " + std::to_string(limits.max_argv) + " arguments");
@@ -145,14 +168,17 @@ Result<void> validateOpen(const v1::Open& open, const FrameLimits& limits) {
   if (static_cast<uint32_t>(open.env_size()) > limits.max_env) {
     return badFrame("OPEN with more than " + std::to_string(limits.max_env) + " variables");
   }
+  size_t env_bytes = 0;
   for (const auto& [name, value] : open.env()) {
     if (name.empty() || name.find_first_of("=", 0) != std::string::npos ||
         name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
       return badFrame("OPEN with an invalid environment variable name or value");
     }
+    env_bytes += name.size() + value.size() + 2;
   }
-  if (open.user().find('\0') != std::string::npos || open.cwd().find('\0') != std::string::npos) {
-    return badFrame("OPEN user or cwd contains a NUL byte");
+  if (env_bytes > limits.max_env_bytes) {
+    return badFrame("OPEN env is " + std::to_string(env_bytes) + " bytes; the limit is " +
+                    std::to_string(limits.max_env_bytes));
   }
   if (open.tty() && (open.rows() > limits.max_rows || open.cols() > limits.max_cols)) {
     return badFrame("OPEN terminal size out of range");
@@ -167,6 +193,18 @@ Result<void> validateResize(const v1::Resize& resize, const FrameLimits& limits)
                     std::to_string(resize.cols()) + " is out of range");
   }
   return {};
+}
+
+Result<void> validateCanI(const v1::CanI& question, const FrameLimits& limits) {
+  if (auto r = checkField("CAN_I", "operation", question.operation(), limits.max_operation_bytes); !r) return r;
+  if (auto r = checkField("CAN_I", "target", question.target(), limits.max_target_bytes); !r) return r;
+  if (auto r = checkField("CAN_I", "user", question.user(), limits.max_user_bytes); !r) return r;
+  return checkField("CAN_I", "delegation", question.delegation(), limits.max_delegation_bytes);
+}
+
+Result<void> validateDelegate(const v1::Delegate& ask, const FrameLimits& limits) {
+  if (auto r = checkField("DELEGATE", "target", ask.target(), limits.max_target_bytes); !r) return r;
+  return checkField("DELEGATE", "delegate", ask.delegate(), limits.max_user_bytes);
 }
 
 Result<void> decodeAndValidate(std::span<const uint8_t> bytes, const FrameLimits& limits) {
@@ -188,9 +226,17 @@ Result<void> decodeAndValidate(std::span<const uint8_t> bytes, const FrameLimits
     case FrameType::kExit: { v1::Exit m; return decodeMessage(*frame, m); }
     case FrameType::kError: { v1::Error m; return decodeMessage(*frame, m); }
     case FrameType::kSessions: { v1::Sessions m; return decodeMessage(*frame, m); }
-    case FrameType::kCanI: { v1::CanI m; return decodeMessage(*frame, m); }
+    case FrameType::kCanI: {
+      v1::CanI m;
+      if (auto r = decodeMessage(*frame, m); !r) return r;
+      return validateCanI(m, limits);
+    }
     case FrameType::kDecision: { v1::Decision m; return decodeMessage(*frame, m); }
-    case FrameType::kDelegate: { v1::Delegate m; return decodeMessage(*frame, m); }
+    case FrameType::kDelegate: {
+      v1::Delegate m;
+      if (auto r = decodeMessage(*frame, m); !r) return r;
+      return validateDelegate(m, limits);
+    }
     case FrameType::kDelegation: { v1::DelegationToken m; return decodeMessage(*frame, m); }
     case FrameType::kStdin:
     case FrameType::kStdout:

@@ -44,14 +44,31 @@ enum class FrameType : uint8_t {
 
 std::string_view frameTypeName(FrameType type);
 
+// Every field a peer sends has a byte limit, checked when the frame is
+// decoded (BAD_FRAME), before anything is looked up, logged or answered.
+// PROTOCOL.md lists them.
 struct FrameLimits {
   size_t max_frame_bytes = 1 << 20;
   uint32_t max_argv = 4096;
   size_t max_argv_bytes = 256 * 1024;
   uint32_t max_env = 1024;
+  size_t max_env_bytes = 64 * 1024;     // All names and values together.
+  size_t max_target_bytes = 256;        // A task id or a [[target]] id.
+  size_t max_user_bytes = 256;          // LOGIN_NAME_MAX on Linux.
+  size_t max_cwd_bytes = 4096;          // PATH_MAX.
+  size_t max_delegation_bytes = 8192;   // A delegation token (a JWT).
+  size_t max_session_id_bytes = 64;     // watch_session.
+  size_t max_operation_bytes = 32;      // CAN_I operation.
+  size_t max_ping_bytes = 125;          // RFC 6455's limit for control frames.
   uint32_t max_rows = 10000;
   uint32_t max_cols = 10000;
 };
+
+// The largest control frame the daemon sends (ERROR, PONG, SESSIONS, ...):
+// its send buffer holds one, and every reply is built to fit it.
+inline constexpr size_t kMaxControlFrameBytes = 64 * 1024;
+// An ERROR's message is cut to this many bytes.
+inline constexpr size_t kMaxErrorMessageBytes = 1024;
 
 // A decoded frame; `payload` points into the buffer given to `decodeFrame`.
 struct Frame {
@@ -74,9 +91,11 @@ std::string encodeFrame(FrameType type, uint32_t channel, const google::protobuf
 // Parses a control payload into `msg`.
 Result<void> decodeMessage(const Frame& frame, google::protobuf::MessageLite& msg);
 
-// Semantic checks of OPEN and RESIZE against the limits.
+// Semantic checks of the client's requests against the limits.
 Result<void> validateOpen(const v1::Open& open, const FrameLimits& limits);
 Result<void> validateResize(const v1::Resize& resize, const FrameLimits& limits);
+Result<void> validateCanI(const v1::CanI& question, const FrameLimits& limits);
+Result<void> validateDelegate(const v1::Delegate& ask, const FrameLimits& limits);
 
 // Decodes a frame and, for control types, its message, as the daemon or the
 // client would; the fuzz target drives exactly this.

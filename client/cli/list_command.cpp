@@ -1,5 +1,6 @@
 #include "client/cli/list_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <vector>
@@ -29,7 +30,9 @@ std::string command(const v1::SessionInfo& info) {
   for (char& c : out) {
     if (static_cast<unsigned char>(c) < 0x20) c = '?';  // Keep the table one line each.
   }
-  if (out.size() > kMaxCommandColumn) out = out.substr(0, kMaxCommandColumn - 3) + "...";
+  if (info.argv_truncated() || out.size() > kMaxCommandColumn) {
+    out = out.substr(0, std::min(out.size(), kMaxCommandColumn - 3)) + "...";
+  }
   return out;
 }
 
@@ -56,6 +59,10 @@ std::string formatSessionTable(const v1::Sessions& sessions, uint64_t now_unix_m
       if (c + 1 < row.size()) line += std::string(widths[c] - row[c].size() + 2, ' ');
     }
     out += line + "\n";
+  }
+  if (sessions.truncated()) {
+    out += "(" + std::to_string(sessions.sessions_size()) + " of " + std::to_string(sessions.total()) +
+           " sessions shown: the list was cut to fit one reply)\n";
   }
   return out;
 }

@@ -1,4 +1,5 @@
 #include "agent/task_cache.h"
+#include "airlock/peer_text.h"
 
 #include <spdlog/spdlog.h>
 
@@ -84,7 +85,7 @@ void TaskCache::resolve(const std::string& task_id, std::function<void(Result<Re
       return fn(Error{"cannot read the agent's tasks: " + refreshed.error().message, kAgentFailed});
     }
     if (auto hit = peek(task_id)) return fn(std::move(*hit));
-    fn(Error{"unknown task '" + task_id + "' on this agent", kUnknownTask});
+    fn(Error{"unknown task " + quotePeerText(task_id) + " on this agent", kUnknownTask});
   });
 }
 

@@ -1,4 +1,5 @@
 #include "auth/delegation_issuer.h"
+#include "airlock/peer_text.h"
 
 #include <algorithm>
 
@@ -18,8 +19,8 @@ Result<IssuedDelegation> issueDelegation(const Authorizer& authorizer, const Sub
                  issuer.uid + " is not one"};
   }
   if (!isValidUid(order.delegate)) {
-    return Error{"the delegate '" + order.delegate.substr(0, 100) +
-                 "' is not a valid uid ([A-Za-z0-9_@.-], 1 to 96 characters)"};
+    return Error{"the delegate " + quotePeerText(order.delegate) +
+                 " is not a valid uid ([A-Za-z0-9_@.-], 1 to 96 characters)"};
   }
   if (order.task_id.empty()) return Error{"a delegation needs a task"};
   int64_t max = config.delegation_max_lifetime_s;

@@ -1,4 +1,5 @@
 #include "auth/token_verifier.h"
+#include "airlock/peer_text.h"
 
 #include <openssl/evp.h>
 
@@ -25,8 +26,8 @@ Result<void> checkHeader(const nlohmann::json& header) {
   auto alg = header.find("alg");
   if (alg == header.end() || !alg->is_string()) return invalid("the token has no alg");
   if (*alg != "RS256") {
-    return invalid("the token alg '" + alg->get<std::string>().substr(0, 16) +
-                   "' is refused: only RS256 is accepted");
+    return invalid("the token alg " + quotePeerText(alg->get<std::string>(), 16) +
+                   " is refused: only RS256 is accepted");
   }
   for (const char* name : kRefusedHeaders) {
     if (header.contains(name)) {

@@ -1,4 +1,5 @@
 #include "backend/local_backend.h"
+#include "airlock/peer_text.h"
 
 #include <pwd.h>
 #include <unistd.h>
@@ -38,7 +39,7 @@ LocalBackend::LocalBackend(uv_loop_t* loop, ChildReaper& reaper, const config::C
 Result<TargetInfo> LocalBackend::resolveTarget(const std::string& target) {
   if (target == "host") return TargetInfo{"host", "", {}, daemon_user_};
   auto it = targets_.find(target);
-  if (it == targets_.end()) return Error{"unknown target '" + target + "'", kUnknownTarget};
+  if (it == targets_.end()) return Error{"unknown target " + quotePeerText(target), kUnknownTarget};
   const auto& t = it->second;
   return TargetInfo{t.id, t.app_id, t.labels, t.user.empty() ? daemon_user_ : t.user};
 }
@@ -49,7 +50,7 @@ Result<LocalBackend::Account> LocalBackend::lookupAccount(const std::string& use
   passwd* found = nullptr;
   std::vector<char> buf(16384);
   if (getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
-    return Error{"no such user '" + user + "' on this host"};
+    return Error{"no such user " + quotePeerText(user) + " on this host"};
   }
   return Account{pw.pw_name, pw.pw_dir, pw.pw_shell};
 }

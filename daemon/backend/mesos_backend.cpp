@@ -1,4 +1,5 @@
 #include "backend/mesos_backend.h"
+#include "airlock/peer_text.h"
 
 #include <spdlog/spdlog.h>
 
@@ -42,7 +43,7 @@ MesosBackend::~MesosBackend() = default;
 Result<TargetInfo> MesosBackend::resolveTarget(const std::string& target) {
   if (target.empty()) return Error{"a task id is required", kUnknownTarget};
   if (auto task = tasks_.peek(target)) return targetOf(*task);
-  return Error{"unknown task '" + target + "' on this agent", kUnknownTarget};
+  return Error{"unknown task " + quotePeerText(target) + " on this agent", kUnknownTarget};
 }
 
 void MesosBackend::lookupTarget(const std::string& target, TargetCallback done) {

@@ -1,4 +1,5 @@
 #include "backend/spawn.h"
+#include "airlock/peer_text.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -115,7 +116,7 @@ Result<SpawnedProcess> spawnProcess(const SpawnRequest& request) {
   pid_t pid = -1;
   int rc = posix_spawn(&pid, request.path.c_str(), &state.actions, &state.attr, argv.data(),
                        envp.data());
-  if (rc != 0) return Error::fromErrno("cannot run '" + request.path + "'", rc);
+  if (rc != 0) return Error::fromErrno("cannot run " + quotePeerText(request.path), rc);
   out.pid = pid;
   state.parent_fds.clear();  // Now owned by the caller.
   return out;
@@ -128,7 +129,7 @@ Result<std::string> findExecutable(const std::string& name, const std::string& p
   };
   if (name.find('/') != std::string::npos) {
     if (executable(name)) return name;
-    return Error{"cannot run '" + name + "': no such executable file"};
+    return Error{"cannot run " + quotePeerText(name) + ": no such executable file"};
   }
   size_t start = 0;
   while (start <= path_var.size()) {
@@ -139,7 +140,7 @@ Result<std::string> findExecutable(const std::string& name, const std::string& p
     if (executable(candidate)) return candidate;
     start = end + 1;
   }
-  return Error{"cannot run '" + name + "': command not found in PATH"};
+  return Error{"cannot run " + quotePeerText(name) + ": command not found in PATH"};
 }
 
 }  // namespace airlock::backend

@@ -1,4 +1,5 @@
 #include "session/session_registry.h"
+#include "airlock/peer_text.h"
 
 #include "util/uuid.h"
 
@@ -38,7 +39,7 @@ SessionRegistry::Created SessionRegistry::create(backend::Backend& backend,
   uint32_t& count = per_principal_[principal];
   if (count >= limits_.max_sessions_per_user) {
     return {nullptr, Refusal::kTooMany,
-            "'" + principal + "' already has " + std::to_string(count) +
+            quotePeerText(principal) + " already has " + std::to_string(count) +
                 " live sessions (limits.max_sessions_per_user)"};
   }
   SessionInfo info;

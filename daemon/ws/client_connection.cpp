@@ -1,4 +1,5 @@
 #include "ws/client_connection.h"
+#include "airlock/peer_text.h"
 
 #include "auth/auth_service.h"
 
@@ -11,10 +12,24 @@
 namespace airlock::ws {
 namespace {
 constexpr int kFramesPerWritable = 16;
-constexpr size_t kControlFrameReserve = 64 * 1024;
-// A PONG echoes its PING: the payload is capped where WebSocket caps its own
-// control frames (RFC 6455 section 5.5), so no peer sizes a reply.
-constexpr size_t kMaxPingPayload = 125;
+// A listed session shows at most this much of its command line.
+constexpr size_t kListedArgvBytes = 1024;
+// Room kept in a SESSIONS frame for its header, `truncated` and `total`.
+constexpr size_t kSessionsFrameSlack = 32;
+
+// `argv` as far as it fits in `budget` bytes; true if something was left out.
+bool listArgv(const std::vector<std::string>& argv, size_t budget, v1::SessionInfo& out) {
+  size_t used = 0;
+  for (const auto& arg : argv) {
+    if (used + arg.size() > budget) {
+      out.add_argv(arg.substr(0, budget - used));
+      return true;
+    }
+    used += arg.size();
+    out.add_argv(arg);
+  }
+  return false;
+}
 }  // namespace
 
 ClientConnection::ClientConnection(lws* wsi, ConnectionServices& services, net::PeerAddress peer,
@@ -24,7 +39,7 @@ ClientConnection::ClientConnection(lws* wsi, ConnectionServices& services, net::
       peer_(std::move(peer)),
       principal_(std::move(principal)),
       tx_(LWS_PRE + proto::kHeaderBytes +
-          std::max(services.limits.write_slice_bytes, kControlFrameReserve)) {
+          std::max(services.limits.write_slice_bytes, proto::kMaxControlFrameBytes)) {
   spdlog::debug("connection from {} established ({})", peer_.text, principal_.uid);
 }
 
@@ -199,7 +214,7 @@ void ClientConnection::onOpenDecision(uint32_t channel, const v1::Open& open,
 void ClientConnection::openWatch(uint32_t channel, const v1::Open& open) {
   session::Session* session = services_.registry.find(open.watch_session());
   if (session == nullptr || session->state() == session::Session::State::kEnded) {
-    failChannel(channel, v1::UNKNOWN_TARGET, "no live session '" + open.watch_session() + "' on this daemon");
+    failChannel(channel, v1::UNKNOWN_TARGET, "no live session " + quotePeerText(open.watch_session()) + " on this daemon");
     return;
   }
   if (services_.auth == nullptr) {
@@ -231,7 +246,7 @@ void ClientConnection::startWatch(uint32_t channel_id, const v1::Open& open, con
   // Looked up again: it may have ended while the decision was made.
   session::Session* session = services_.registry.find(open.watch_session());
   if (session == nullptr || session->state() == session::Session::State::kEnded) {
-    failChannel(channel_id, v1::UNKNOWN_TARGET, "session '" + open.watch_session() + "' has ended");
+    failChannel(channel_id, v1::UNKNOWN_TARGET, "session " + quotePeerText(open.watch_session()) + " has ended");
     return;
   }
   uint64_t window = open.window() ? std::min<uint64_t>(open.window(), services_.limits.max_window)
@@ -304,12 +319,7 @@ void ClientConnection::startSession(uint32_t channel_id, const v1::Open& open,
                                                                       : v1::SPAWN_FAILED;
     spdlog::info("client {}: session refused: {}", peer_.text, created.reason);
     if (services_.metrics != nullptr) services_.metrics->sessions_refused.inc();
-    queueControl(proto::encodeFrame(proto::FrameType::kError, channel_id, [&] {
-      v1::Error e;
-      e.set_code(code);
-      e.set_message(created.reason);
-      return e;
-    }()));
+    failChannel(channel_id, code, created.reason);  // Not yet a channel of ours: only the ERROR.
     return;
   }
   channel->attach(*created.session);
@@ -406,40 +416,48 @@ void ClientConnection::handleClose(const proto::Frame& frame) {
 }
 
 void ClientConnection::handlePing(const proto::Frame& frame) {
-  if (frame.payload.size() > kMaxPingPayload) {
-    failConnection(v1::BAD_FRAME, "PING payload larger than " + std::to_string(kMaxPingPayload) + " bytes");
-    return;
-  }
+  // The decoder refused a payload over limits.max_ping_bytes (125).
   queueControl(proto::encodeFrame(proto::FrameType::kPong, proto::kConnectionChannel, frame.payload));
 }
 
 void ClientConnection::handleList(const proto::Frame& /*frame*/) {
+  // Built to fit one control frame, whatever the sessions' command lines.
   v1::Sessions list;
+  size_t budget = proto::kMaxControlFrameBytes - proto::kHeaderBytes - kSessionsFrameSlack;
+  size_t used = 0;
+  uint32_t total = 0;
   services_.registry.forEach([&](const session::Session& s) {
+    ++total;
+    if (list.truncated()) return;
     const auto& info = s.info();
-    v1::SessionInfo* out = list.add_sessions();
-    out->set_session_id(info.id);
-    out->set_target(info.spec.target);
-    for (const auto& arg : info.spec.argv) out->add_argv(arg);
-    out->set_tty(info.spec.tty);
-    out->set_user(info.user);
-    out->set_started_unix_ms(info.started_unix_ms);
-    out->set_viewers(static_cast<uint32_t>(s.consumerCount()));
-    out->set_principal(info.principal);
-    out->set_pid(s.pid());
+    v1::SessionInfo entry;
+    entry.set_session_id(info.id);
+    entry.set_target(info.spec.target);
+    entry.set_argv_truncated(listArgv(info.spec.argv, kListedArgvBytes, entry));
+    entry.set_tty(info.spec.tty);
+    entry.set_user(info.user);
+    entry.set_started_unix_ms(info.started_unix_ms);
+    entry.set_viewers(static_cast<uint32_t>(s.consumerCount()));
+    entry.set_principal(info.principal);
+    entry.set_pid(s.pid());
+    size_t bytes = entry.ByteSizeLong() + 6;  // Its tag and length prefix.
+    if (used + bytes > budget) {
+      list.set_truncated(true);
+      return;
+    }
+    used += bytes;
+    *list.add_sessions() = std::move(entry);
   });
-  std::string frame = proto::encodeFrame(proto::FrameType::kSessions, proto::kConnectionChannel, list);
-  if (frame.size() > services_.frame_limits.max_frame_bytes) {
-    failChannel(proto::kConnectionChannel, v1::INTERNAL, "the session list is too large for one frame");
-    return;
-  }
-  queueControl(std::move(frame));
+  list.set_total(total);
+  queueControl(proto::encodeFrame(proto::FrameType::kSessions, proto::kConnectionChannel, list));
 }
 
 void ClientConnection::handleCanI(const proto::Frame& frame) {
   v1::CanI question;
-  if (auto r = proto::decodeMessage(frame, question); !r) {
-    failConnection(v1::BAD_FRAME, r.error().message);
+  auto valid = proto::decodeMessage(frame, question);
+  if (valid) valid = proto::validateCanI(question, services_.frame_limits);
+  if (!valid) {
+    failConnection(v1::BAD_FRAME, valid.error().message);
     return;
   }
   uint32_t id = question.request_id();
@@ -457,8 +475,8 @@ void ClientConnection::handleCanI(const proto::Frame& frame) {
   }
   auto op = auth::parseOperation(question.operation());
   if (!op) {
-    reply(auth::Decision::deny("unknown operation '" + question.operation().substr(0, 32) +
-                               "' (exec, exec-stdin, exec-tty or watch)"));
+    reply(auth::Decision::deny("unknown operation " + quotePeerText(question.operation(), 32) +
+                               " (exec, exec-stdin, exec-tty or watch)"));
     return;
   }
   std::weak_ptr<bool> alive = alive_;
@@ -482,8 +500,10 @@ void ClientConnection::handleCanI(const proto::Frame& frame) {
 
 void ClientConnection::handleDelegate(const proto::Frame& frame) {
   v1::Delegate ask;
-  if (auto r = proto::decodeMessage(frame, ask); !r) {
-    failConnection(v1::BAD_FRAME, r.error().message);
+  auto valid = proto::decodeMessage(frame, ask);
+  if (valid) valid = proto::validateDelegate(ask, services_.frame_limits);
+  if (!valid) {
+    failConnection(v1::BAD_FRAME, valid.error().message);
     return;
   }
   auto reply = [this, id = ask.request_id(), target = ask.target()](
@@ -541,7 +561,10 @@ void ClientConnection::failChannel(uint32_t channel, v1::ErrorCode code, const s
                                    const std::string& audit_reason) {
   v1::Error error;
   error.set_code(code);
-  error.set_message(message);
+  // Bounded whatever it quotes (peer text is quoted short, see peer_text.h).
+  error.set_message(message.size() > proto::kMaxErrorMessageBytes
+                        ? message.substr(0, proto::kMaxErrorMessageBytes - 3) + "..."
+                        : message);
   queueControl(proto::encodeFrame(proto::FrameType::kError, channel, error));
   open_started_ns_.erase(channel);
   if (channel != proto::kConnectionChannel) {

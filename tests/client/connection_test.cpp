@@ -247,6 +247,74 @@ TEST_F(ConnectionTest, ListShowsALiveSessionAndCloseEndsIt) {
   EXPECT_FALSE(rec.done());  // No callbacks after closeChannel.
 }
 
+TEST_F(ConnectionTest, ListOfManyLongCommandsIsCutToOneFrame) {
+  // 80 sessions with 3 KB command lines: more than one 64 KiB SESSIONS frame holds.
+  constexpr int kSessions = 80;
+  std::vector<std::unique_ptr<Recorder>> recs;
+  std::vector<uint32_t> channels;
+  for (int i = 0; i < kSessions; ++i) {
+    recs.push_back(std::make_unique<Recorder>());
+    auto ch = connection_->openChannel(command("sleep 30; : " + std::string(3000, 'x')), *recs.back());
+    ASSERT_TRUE(ch.ok());
+    channels.push_back(*ch);
+  }
+  ASSERT_TRUE(runUntil([&] {
+    for (auto& r : recs) if (!r->opened) return false;
+    return true;
+  }, kTimeout));
+  std::optional<Result<v1::Sessions>> listed;
+  ASSERT_TRUE(connection_->listSessions([&](Result<v1::Sessions> s) { listed = std::move(s); }).ok());
+  ASSERT_TRUE(runUntil([&] { return listed.has_value(); }, kTimeout));
+  ASSERT_TRUE(listed->ok()) << listed->error().message;
+  const v1::Sessions& list = listed->value();
+  EXPECT_TRUE(list.truncated());
+  EXPECT_EQ(list.total(), static_cast<uint32_t>(kSessions));
+  EXPECT_GT(list.sessions_size(), 20);
+  EXPECT_LT(list.sessions_size(), kSessions);
+  EXPECT_LE(list.ByteSizeLong() + proto::kHeaderBytes, proto::kMaxControlFrameBytes);
+  for (const auto& s : list.sessions()) {
+    EXPECT_TRUE(s.argv_truncated());
+    size_t bytes = 0;
+    for (const auto& a : s.argv()) bytes += a.size();
+    EXPECT_LE(bytes, 1024u);
+  }
+  for (uint32_t ch : channels) ASSERT_TRUE(connection_->closeChannel(ch).ok());
+  for (auto& r : recs) {
+    pid_t pid = r->opened->pid();
+    ASSERT_TRUE(runUntil([&] { return kill(pid, 0) != 0; }, kTimeout)) << "pid " << pid;
+  }
+}
+
+TEST_F(ConnectionTest, AnErrorQuotesAShortEscapedPrefixOfWhatThePeerSent) {
+  Recorder rec;
+  v1::Open open = command("true");
+  open.set_target("\x1b]0;owned\x07" + std::string(240, 'T'));
+  ASSERT_TRUE(connection_->openChannel(open, rec).ok());
+  ASSERT_TRUE(runUntil([&] { return rec.error.has_value(); }, kTimeout));
+  EXPECT_EQ(rec.error->code, v1::UNKNOWN_TARGET);
+  const std::string& message = rec.error->message;
+  EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+  EXPECT_NE(message.find("'\\x1b]0;owned\\x07TTT"), std::string::npos) << message;
+  EXPECT_LT(message.size(), 160u) << message;
+
+  // One byte over a field's limit: the client's own check (the daemon's
+  // decoder, the same code) names the field; sent anyway, the daemon refuses
+  // it on its channel and the connection goes on.
+  Recorder over;
+  open.set_target(std::string(257, 'T'));
+  auto refused = connection_->openChannel(open, over);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "OPEN target is 257 bytes; the limit is 256");
+  std::string raw = proto::encodeFrame(proto::FrameType::kOpen, 77, open);
+  ASSERT_TRUE(connection_->sendRawFrame(std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(raw.data()), raw.size())).ok());
+  Recorder after;
+  ASSERT_TRUE(connection_->openChannel(command("exit 4"), after).ok());
+  ASSERT_TRUE(runUntil([&] { return after.done(); }, kTimeout));
+  ASSERT_TRUE(after.exit.has_value());
+  EXPECT_EQ(after.exit->exit_code(), 4);
+}
+
 TEST_F(ConnectionTest, UnknownTargetIsAChannelError) {
   Recorder rec;
   v1::Open open = command("true");

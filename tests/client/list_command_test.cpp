@@ -47,5 +47,19 @@ TEST(FormatSessionTable, AlignsColumnsAndSanitises) {
   EXPECT_NE(lines[2].find("alice"), std::string::npos);
 }
 
+TEST(FormatSessionTable, SaysWhenTheDaemonCutTheList) {
+  v1::Sessions sessions;
+  auto* a = sessions.add_sessions();
+  a->set_session_id("abc");
+  a->add_argv("sh");
+  a->set_argv_truncated(true);
+  sessions.set_truncated(true);
+  sessions.set_total(120);
+  std::string table = formatSessionTable(sessions, 0);
+  EXPECT_NE(table.find("sh..."), std::string::npos) << table;
+  EXPECT_NE(table.find("(1 of 120 sessions shown: the list was cut to fit one reply)\n"), std::string::npos)
+      << table;
+}
+
 }  // namespace
 }  // namespace airlock::client

@@ -3,9 +3,12 @@
 // `validateResize` is taken at least once.
 #include "frame.h"
 
+#include "airlock/peer_text.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -449,7 +452,7 @@ TEST(ValidateOpen, WatchTakesOnlyASessionId) {
   expectOpenRejected(with_user, "takes no command");
   v1::Open too_long = watch;
   too_long.set_watch_session(std::string(65, 'a'));
-  expectOpenRejected(too_long, "not a session id");
+  expectOpenRejected(too_long, "watch_session is 65 bytes; the limit is 64");
 }
 
 TEST(ValidateOpen, ArgvCountLimit) {
@@ -480,10 +483,10 @@ TEST(ValidateOpen, NulBytes) {
   expectOpenRejected(argv_nul, "NUL byte");
   v1::Open user_nul = validOpen();
   user_nul.set_user(std::string("ro\0ot", 5));
-  expectOpenRejected(user_nul, "user or cwd");
+  expectOpenRejected(user_nul, "OPEN user contains a NUL byte");
   v1::Open cwd_nul = validOpen();
   cwd_nul.set_cwd(std::string("/\0", 2));
-  expectOpenRejected(cwd_nul, "user or cwd");
+  expectOpenRejected(cwd_nul, "OPEN cwd contains a NUL byte");
 }
 
 TEST(ValidateOpen, EnvironmentLimits) {
@@ -549,6 +552,94 @@ TEST(ValidateResize, Limits) {
   }
   auto r = validateResize(resize(0, 80), kLimits);
   EXPECT_EQ(r.error().message, "RESIZE to 0x80 is out of range");
+}
+
+// Every field a peer sends has a byte limit -----------------------------------
+
+TEST(FieldLimits, PingAndPongPayloadsAreAtMost125Bytes) {
+  for (FrameType type : {FrameType::kPing, FrameType::kPong}) {
+    auto ok = encodeFrame(type, kConnectionChannel, bytesOf(std::string(125, 'p')));
+    EXPECT_TRUE(decodeFrame(bytesOf(ok), kLimits).ok());
+    auto big = encodeFrame(type, kConnectionChannel, bytesOf(std::string(126, 'p')));
+    auto r = decodeFrame(bytesOf(big), kLimits);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, v1::BAD_FRAME);
+    EXPECT_EQ(r.error().message, std::string(frameTypeName(type)) + " payload of 126 bytes; the limit is 125");
+  }
+}
+
+TEST(FieldLimits, EachOpenFieldAtItsLimitPassesAndOneByteMoreIsRefused) {
+  struct Case {
+    const char* field;
+    size_t limit;
+    std::function<void(v1::Open&, std::string)> set;
+  };
+  std::vector<Case> cases = {
+      {"target", kLimits.max_target_bytes, [](v1::Open& o, std::string v) { o.set_target(v); }},
+      {"user", kLimits.max_user_bytes, [](v1::Open& o, std::string v) { o.set_user(v); }},
+      {"cwd", kLimits.max_cwd_bytes, [](v1::Open& o, std::string v) { o.set_cwd(v); }},
+      {"delegation", kLimits.max_delegation_bytes, [](v1::Open& o, std::string v) { o.set_delegation(v); }},
+  };
+  for (const auto& c : cases) {
+    v1::Open at = validOpen();
+    c.set(at, std::string(c.limit, 'a'));
+    EXPECT_TRUE(validateOpen(at, kLimits).ok()) << c.field;
+    v1::Open over = validOpen();
+    c.set(over, std::string(c.limit + 1, 'a'));
+    auto r = validateOpen(over, kLimits);
+    ASSERT_FALSE(r.ok()) << c.field;
+    EXPECT_EQ(r.error().code, v1::BAD_FRAME);
+    EXPECT_EQ(r.error().message, "OPEN " + std::string(c.field) + " is " + std::to_string(c.limit + 1) +
+                                     " bytes; the limit is " + std::to_string(c.limit));
+    // The daemon's decoder refuses it too.
+    auto bytes = encodeFrame(FrameType::kOpen, 1, over);
+    EXPECT_FALSE(decodeAndValidate(bytesOf(bytes), kLimits).ok()) << c.field;
+  }
+}
+
+TEST(FieldLimits, OpenEnvironmentBytesAreBounded) {
+  v1::Open open = validOpen();
+  open.mutable_env()->clear();
+  // Four variables of 16 KiB each: 64 KiB and a few bytes, over the limit.
+  for (int i = 0; i < 4; ++i) (*open.mutable_env())["V" + std::to_string(i)] = std::string(16 * 1024, 'x');
+  auto r = validateOpen(open, kLimits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("OPEN env is"), std::string::npos) << r.error().message;
+  open.mutable_env()->erase("V3");
+  EXPECT_TRUE(validateOpen(open, kLimits).ok());
+}
+
+TEST(FieldLimits, CanIAndDelegateFieldsAreBounded) {
+  v1::CanI question;
+  question.set_operation("exec");
+  question.set_target(std::string(kLimits.max_target_bytes, 't'));
+  EXPECT_TRUE(validateCanI(question, kLimits).ok());
+  question.set_operation(std::string(33, 'o'));
+  auto r = validateCanI(question, kLimits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "CAN_I operation is 33 bytes; the limit is 32");
+  question.set_operation("exec");
+  question.set_user(std::string(1, '\0'));
+  EXPECT_EQ(validateCanI(question, kLimits).error().message, "CAN_I user contains a NUL byte");
+  auto bytes = encodeFrame(FrameType::kCanI, kConnectionChannel, question);
+  EXPECT_FALSE(decodeAndValidate(bytesOf(bytes), kLimits).ok());
+
+  v1::Delegate ask;
+  ask.set_target("task");
+  ask.set_delegate(std::string(kLimits.max_user_bytes + 1, 'd'));
+  EXPECT_EQ(validateDelegate(ask, kLimits).error().message, "DELEGATE delegate is 257 bytes; the limit is 256");
+  bytes = encodeFrame(FrameType::kDelegate, kConnectionChannel, ask);
+  EXPECT_FALSE(decodeAndValidate(bytesOf(bytes), kLimits).ok());
+}
+
+TEST(PeerText, QuotesAShortEscapedPrefix) {
+  EXPECT_EQ(quotePeerText("web-1"), "'web-1'");
+  EXPECT_EQ(quotePeerText("a'b\\c"), "'a\\x27b\\x5cc'");
+  EXPECT_EQ(quotePeerText("\x1b[2J\n\xff"), "'\\x1b[2J\\x0a\\xff'");
+  std::string huge(1 << 20, 'z');
+  std::string quoted = quotePeerText(huge);
+  EXPECT_EQ(quoted, "'" + std::string(kQuotedPeerBytes, 'z') + "'...");
+  EXPECT_EQ(quotePeerText(huge, 3), "'zzz'...");
 }
 
 }  // namespace
