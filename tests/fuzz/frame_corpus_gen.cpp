@@ -116,6 +116,16 @@ std::vector<std::pair<std::string, std::string>> badSeeds() {
   v1::Open no_argv;
   no_argv.set_target("host");
   v1::Resize zero;
+  v1::Open long_target;
+  long_target.set_target(std::string(257, 't'));
+  long_target.add_argv("true");
+  v1::Open nul_user;
+  nul_user.set_target("host");
+  nul_user.add_argv("true");
+  nul_user.set_user(std::string("ro\0ot", 5));
+  v1::CanI long_operation;
+  long_operation.set_target("host");
+  long_operation.set_operation(std::string(33, 'x'));
   return {
       {"bad-short", std::string("\x03\x00\x00", 3)},
       {"bad-unknown-type", rawFrame(99, 1, "")},
@@ -127,6 +137,10 @@ std::vector<std::pair<std::string, std::string>> badSeeds() {
       {"bad-open-malformed", rawFrame(1, 1, std::string("\x0a\x64", 2))},
       {"bad-open-no-argv", encodeFrame(FrameType::kOpen, 1, no_argv)},
       {"bad-resize-zero", encodeFrame(FrameType::kResize, 1, zero)},
+      {"bad-ping-126", encodeFrame(FrameType::kPing, 0, bytesOf(std::string(126, 'p')))},
+      {"bad-open-long-target", encodeFrame(FrameType::kOpen, 1, long_target)},
+      {"bad-open-nul-user", encodeFrame(FrameType::kOpen, 1, nul_user)},
+      {"bad-can-i-long-operation", encodeFrame(FrameType::kCanI, 0, long_operation)},
   };
 }
 
