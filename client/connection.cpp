@@ -41,15 +41,25 @@ Result<std::unique_ptr<Connection>> Connection::connect(ClientContext& context,
 Result<void> Connection::startConnect(ClientContext& context) {
   auto url = parseWsUrl(options_.url);
   if (!url) return url.error();
-  std::string host_header = url->host + ":" + std::to_string(url->port);
+  if (!options_.authorization.empty() && url->unix_path.empty() && !url->secure &&
+      !isLoopbackHost(url->host)) {
+    return Error{"refusing to send a token in clear text to " + url->host +
+                 ": use wss:// (or the daemon's Unix socket)"};
+  }
+  std::string host_header =
+      url->unix_path.empty() ? url->host + ":" + std::to_string(url->port) : "localhost";
+  // lws connects to a Unix socket when the address starts with '+'.
+  std::string address = url->unix_path.empty() ? url->host : "+" + url->unix_path;
   lws_client_connect_info info{};
   info.context = context.lws();
-  info.address = url->host.c_str();
+  info.address = address.c_str();
   info.port = url->port;
   info.ssl_connection = url->secure ? LCCSCF_USE_SSL : 0;
   info.path = url->path.c_str();
   info.host = host_header.c_str();
-  info.origin = host_header.c_str();
+  // No Origin: the CLI is not a web page, and the daemon refuses origins it
+  // was not told to trust.
+  info.origin = nullptr;
   info.protocol = "airlock.v1";
   info.local_protocol_name = "airlock.v1";
   info.ietf_version_or_minus_one = -1;

@@ -25,7 +25,7 @@ struct lws;
 namespace airlock::client {
 
 struct ConnectionOptions {
-  std::string url = "ws://127.0.0.1:7122/";
+  std::string url = "unix:/run/airlockd/airlockd.sock";
   // Value of an `Authorization` header sent with the upgrade; empty = none.
   std::string authorization;
   // `max_frame_bytes` bounds reassembly of incoming messages.

@@ -14,13 +14,22 @@ Error badUrl(std::string_view url, std::string_view why) {
 Result<WsUrl> parseWsUrl(std::string_view url) {
   WsUrl out;
   std::string_view rest;
+  if (url.starts_with("unix:")) {
+    std::string_view path = url.substr(5);
+    if (!path.starts_with("/")) return badUrl(url, "expected unix:/ABSOLUTE/PATH");
+    if (path.size() > 107) return badUrl(url, "the socket path is longer than 107 bytes");
+    out.unix_path = std::string(path);
+    out.host = "localhost";
+    out.path = "/";
+    return out;
+  }
   if (url.starts_with("ws://")) {
     rest = url.substr(5);
   } else if (url.starts_with("wss://")) {
     out.secure = true;
     rest = url.substr(6);
   } else {
-    return badUrl(url, "expected ws://HOST:PORT/ or wss://HOST:PORT/");
+    return badUrl(url, "expected unix:/PATH, ws://HOST:PORT/ or wss://HOST:PORT/");
   }
   if (rest.find_first_of("?#") != std::string_view::npos) {
     return badUrl(url, "queries and fragments are not supported");
@@ -56,6 +65,10 @@ Result<WsUrl> parseWsUrl(std::string_view url) {
     out.port = static_cast<uint16_t>(value);
   }
   return out;
+}
+
+bool isLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 }  // namespace airlock::client

@@ -36,13 +36,14 @@ Result<void> Daemon::start() {
   status_endpoints_ = std::make_unique<service::StatusEndpoints>(metrics_);
   services_.metrics = daemon_metrics_.get();
   services_.http = status_endpoints_.get();
-  if (config_.auth.enabled() && !config_.insecure_no_auth) {
+  if (config_.auth.enabled()) {
     auto auth = auth::AuthService::create(config_.auth, loop_);
     if (!auth) return Error{"auth: " + auth.error().message, kExitConfig};
     auth_ = std::move(*auth);
     auth_->start();
     services_.auth = auth_.get();
   }
+  services_.allowed_origins = config_.auth.allowed_origins;
   auto recording = record::RecordingService::create(loop_, config_.recording);
   if (!recording) return Error{"recording: " + recording.error().message, kExitConfig};
   recording_ = std::move(*recording);
@@ -54,28 +55,15 @@ Result<void> Daemon::start() {
   server_ = std::move(*server);
 
   if (auto listening = startListener(); !listening) return listening;
-  if (!listener_->boundToLoopback() && !auth_ && !config_.insecure_no_auth) {
-    return Error{"refusing to listen on " + listener_->boundAddress() +
-                     ": authentication is not configured ([auth] public_key_file, jwks_file "
-                     "or jwks_url), so airlockd listens on loopback addresses only "
-                     "(use --insecure-no-auth to override)",
-                 kExitUsage};
-  }
-  if (!auth_ && !config_.insecure_no_auth) {
-    spdlog::warn("authentication is not configured: only loopback callers are accepted, and "
-                 "each of them may run anything (configure [auth] to require tokens)");
-  }
-  if (config_.insecure_no_auth) {
-    spdlog::warn("!!! --insecure-no-auth: ANYONE who can reach {} can run commands as {} !!!",
-                 listener_->boundAddress(), getuid() == 0 ? "root" : "this user");
-  }
+  if (auto allowed = checkListenerIsGuarded(); !allowed) return allowed;
   watchSignal(sigterm_, SIGTERM);
   watchSignal(sigint_, SIGINT);
   watchSignal(sighup_, SIGHUP);
-  std::string host = listener_->boundAddress();
-  std::printf("listening on ws://%s/\n", host.c_str());
+  std::string where = listener_->isUnix() ? listener_->boundAddress()
+                                          : "ws://" + listener_->boundAddress() + "/";
+  std::printf("listening on %s\n", where.c_str());
   std::fflush(stdout);
-  spdlog::info("airlockd listening on {} (backend {})", host, backend_->name());
+  spdlog::info("airlockd listening on {} (backend {})", where, backend_->name());
   lag_probe_.emplace(loop_, daemon_metrics_->loop_lag_seconds);
   notifier_->ready();
   return {};
@@ -86,14 +74,47 @@ Result<void> Daemon::startListener() {
   auto inherited = service::inheritedListenSocket();
   if (!inherited) return Error{inherited.error().message, kExitCannotListen};
   auto listener = *inherited ? net::Listener::adopt(loop_, **inherited, on_accept)
-                             : net::Listener::create(loop_, config_.listen_host,
-                                                     config_.listen_port, on_accept);
+                  : !config_.listen_unix.empty()
+                      ? net::Listener::createUnix(loop_, config_.listen_unix, on_accept)
+                      : net::Listener::create(loop_, config_.listen_host, config_.listen_port,
+                                              on_accept);
   if (!listener) return Error{listener.error().message, kExitCannotListen};
   listener_ = std::move(*listener);
   if (*inherited) {
     spdlog::info("socket activation: accepting on the socket systemd passed ({}); "
                  "server.listen is not used", listener_->boundAddress());
   }
+  return {};
+}
+
+Result<void> Daemon::checkListenerIsGuarded() const {
+  if (listener_->isUnix()) {
+    if (config_.insecure_no_auth) {
+      spdlog::warn("--insecure-no-auth has no effect on a Unix socket: callers are identified "
+                   "by SO_PEERCRED");
+    }
+    return {};
+  }
+  if (auth_) {
+    if (config_.insecure_no_auth) {
+      spdlog::warn("--insecure-no-auth has no effect: [auth] is configured, so every TCP caller "
+                   "needs a token");
+    }
+    return {};
+  }
+  if (!config_.insecure_no_auth) {
+    return Error{"refusing to listen on " + listener_->boundAddress() +
+                     " without authentication: a TCP caller cannot be identified, so anyone "
+                     "who can connect would run anything as " +
+                     std::string(getuid() == 0 ? "root" : "this user") +
+                     ". Listen on a Unix socket (the default, --listen unix:" +
+                     std::string(config::kDefaultSocketPath) +
+                     "), configure [auth] (public_key_file, jwks_file or jwks_url), or accept "
+                     "the risk with --insecure-no-auth",
+                 kExitUsage};
+  }
+  spdlog::warn("!!! --insecure-no-auth: ANYONE who can reach {} can run commands as {} !!!",
+               listener_->boundAddress(), getuid() == 0 ? "root" : "this user");
   return {};
 }
 
@@ -171,7 +192,9 @@ void Daemon::applyReloadedConfig(config::Config fresh) {
     spdlog::warn("SIGHUP: limits.write_slice_bytes changes at the next start only");
     fresh.limits.write_slice_bytes = config_.limits.write_slice_bytes;
   }
-  if (fresh.listen_host != config_.listen_host || fresh.listen_port != config_.listen_port ||
+  services_.allowed_origins = fresh.auth.allowed_origins;
+  if (fresh.listen_unix != config_.listen_unix || fresh.listen_host != config_.listen_host ||
+      fresh.listen_port != config_.listen_port ||
       fresh.backend != config_.backend || fresh.targets.size() != config_.targets.size()) {
     spdlog::warn("SIGHUP: server.listen, backend, [agent], [[target]] and [recording] change "
                  "at the next start only");
@@ -185,14 +208,7 @@ void Daemon::applyReloadedConfig(config::Config fresh) {
   spdlog::info("SIGHUP: config reloaded (limits, log level {})", fresh.log_level);
 }
 
-void Daemon::onAccept(int fd, const net::PeerAddress& peer) {
-  if (!peer.loopback && !config_.insecure_no_auth && !auth_) {
-    spdlog::warn("refused a connection from {}: only loopback callers are accepted", peer.text);
-    close(fd);
-    return;
-  }
-  server_->adopt(fd, peer);
-}
+void Daemon::onAccept(int fd, const net::PeerAddress& peer) { server_->adopt(fd, peer); }
 
 void Daemon::beginShutdown(const char* why) {
   if (stopping_) return;

@@ -71,6 +71,9 @@ class Daemon {
   void reloadKeys(const config::AuthConfig* auth);
   void applyReloadedConfig(config::Config fresh);
   Result<void> startListener();
+  // A TCP listener needs [auth] or --insecure-no-auth; a Unix one identifies
+  // its callers by SO_PEERCRED.
+  Result<void> checkListenerIsGuarded() const;
   std::string statusText() const;
   void finishShutdown();
   void watchSignal(UvHandle<uv_signal_t>& handle, int signum);

@@ -46,10 +46,9 @@ airlock::Result<airlock::config::Config> loadConfig(const Flags& flags) {
   config = std::move(*loaded);
   if (!flags.recordings.empty()) config.recording.dir = flags.recordings;
   if (!flags.listen.empty()) {
-    auto hp = airlock::config::parseHostPort(flags.listen);
-    if (!hp) return airlock::Error{"--listen: " + hp.error().message};
-    config.listen_host = hp->host;
-    config.listen_port = hp->port;
+    if (auto r = airlock::config::applyListenAddress(flags.listen, config); !r) {
+      return airlock::Error{"--listen: " + r.error().message};
+    }
   }
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   if (flags.insecure_no_auth) config.insecure_no_auth = true;
@@ -90,13 +89,16 @@ int main(int argc, char** argv) {
   CLI::App app{"airlockd: the exec daemon of a Mesos agent (local backend by default)"};
   Flags flags;
   app.add_option("--config", flags.config_file, "TOML config file")->check(CLI::ExistingFile);
-  app.add_option("--listen", flags.listen, "HOST:PORT to listen on (port 0 picks one)");
+  app.add_option("--listen", flags.listen,
+                 "unix:/PATH (default unix:/run/airlockd/airlockd.sock) or HOST:PORT to listen "
+                 "on (port 0 picks one; TCP needs [auth] or --insecure-no-auth)");
   app.add_option("--recordings", flags.recordings,
                  "directory of the session recordings (recording.dir)");
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_flag("--insecure-no-auth", flags.insecure_no_auth,
-               "accept callers from any address without authentication (dangerous)");
+               "let a TCP listener run without [auth]: anyone who can connect runs anything "
+               "(dangerous; never turns a configured [auth] off)");
   app.add_option("--backend", flags.backend, "where sessions run: local (this host) or mesos")
       ->check(CLI::IsMember({"local", "mesos"}));
   app.add_option("--agent-url", flags.agent_url,

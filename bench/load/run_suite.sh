@@ -30,7 +30,7 @@ trap cleanup EXIT INT TERM
 
 echo "load before: $(cat /proc/loadavg)"
 # shellcheck disable=SC2086
-"$daemon" --listen 127.0.0.1:0 --config "$here/airlockd-bench.toml" ${AIRLOCKD_ARGS:-} >"$out/airlockd.out" 2>"$out/airlockd.err" &
+"$daemon" --listen 127.0.0.1:0 --insecure-no-auth --config "$here/airlockd-bench.toml" ${AIRLOCKD_ARGS:-} >"$out/airlockd.out" 2>"$out/airlockd.err" &
 daemon_pid=$!
 for _ in $(seq 50); do
   grep -q '^listening on ' "$out/airlockd.out" && break

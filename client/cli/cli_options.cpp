@@ -254,7 +254,8 @@ Commands:
           admin, too long, ...), 125 if it cannot be asked.
 
 Global flags (before the command):
-  --url URL           Daemon address (env AIRLOCK_URL; default ws://127.0.0.1:7122/).
+  --url URL           Daemon address: unix:/PATH, ws://HOST:PORT/ or wss://HOST:PORT/
+                      (env AIRLOCK_URL; default unix:/run/airlockd/airlockd.sock).
   --token-file FILE   Send "Authorization: Bearer <contents>" (env AIRLOCK_TOKEN_FILE).
   -v, --verbose       Log libwebsockets details to stderr.
 

@@ -11,7 +11,7 @@
 
 namespace airlock::client {
 
-inline constexpr const char* kDefaultUrl = "ws://127.0.0.1:7122/";
+inline constexpr const char* kDefaultUrl = "unix:/run/airlockd/airlockd.sock";
 
 struct ExecOptions {
   bool interactive = false;  // -i: forward stdin.

@@ -110,7 +110,7 @@ Result<Principal> TokenVerifier::verify(const std::string& token, const KeySet& 
   if (*nbf && now + leeway < **nbf) {
     return invalid("the token is not valid before " + std::to_string(**nbf));
   }
-  return Principal{uid_text, *exp, true};
+  return Principal{uid_text, *exp, true, std::nullopt};
 }
 
 }  // namespace airlock::auth

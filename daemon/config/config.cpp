@@ -64,10 +64,9 @@ Result<void> readServer(const toml::table& t, Config& config) {
   std::string listen;
   if (auto r = readString(t, "server", "listen", listen); !r) return r;
   if (!listen.empty()) {
-    auto hp = parseHostPort(listen);
-    if (!hp) return keyError("server.listen", hp.error().message);
-    config.listen_host = hp->host;
-    config.listen_port = hp->port;
+    if (auto r = applyListenAddress(listen, config); !r) {
+      return keyError("server.listen", r.error().message);
+    }
   }
   if (const toml::node* node = t.get("insecure_no_auth")) {
     if (!node->is_boolean()) return keyError("server.insecure_no_auth", "must be true or false");
@@ -263,6 +262,30 @@ Result<HostPort> parseHostPort(const std::string& text) {
     return Error{"'" + std::string(port_text) + "' is not a port number (0-65535)"};
   }
   return HostPort{host, static_cast<uint16_t>(port)};
+}
+
+Result<void> applyListenAddress(const std::string& text, Config& config) {
+  if (text.starts_with("unix:")) {
+    std::string path = text.substr(5);
+    if (path.empty() || path.front() != '/') {
+      return Error{"'" + text + "' is not unix:/ABSOLUTE/PATH"};
+    }
+    // sockaddr_un::sun_path holds 108 bytes with its NUL.
+    if (path.size() > 107) return Error{"the socket path is longer than 107 bytes"};
+    config.listen_unix = path;
+    return {};
+  }
+  auto hp = parseHostPort(text);
+  if (!hp) return hp.error();
+  config.listen_unix.clear();
+  config.listen_host = hp->host;
+  config.listen_port = hp->port;
+  return {};
+}
+
+std::string listenAddressText(const Config& config) {
+  if (!config.listen_unix.empty()) return "unix:" + config.listen_unix;
+  return config.listen_host + ":" + std::to_string(config.listen_port);
 }
 
 Result<void> applyOverride(toml::table& root, const std::string& text) {

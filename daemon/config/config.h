@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "airlock/result.h"
@@ -63,11 +64,18 @@ struct AgentConfig {
   uint32_t heartbeat_interval_ms = 30000;  // ATTACH_CONTAINER_INPUT heartbeats.
 };
 
+inline constexpr std::string_view kDefaultSocketPath = "/run/airlockd/airlockd.sock";
+
 struct Config {
   std::string backend = "local";   // "local" or "mesos".
   AgentConfig agent;
+  // server.listen: "unix:PATH" (the default: local callers, identified by
+  // SO_PEERCRED) or "HOST:PORT" (TCP: needs [auth], or insecure_no_auth).
+  std::string listen_unix = std::string(kDefaultSocketPath);  // Empty: TCP.
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 7122;
+  // Lets a TCP listener run without [auth]: every caller may do everything.
+  // It never turns a configured [auth] off.
   bool insecure_no_auth = false;
   std::string log_level = "info";
   std::string enter_helper;        // Path of airlock-enter; empty = beside airlockd.
@@ -89,5 +97,9 @@ struct HostPort {
 };
 // "127.0.0.1:7122", "[::1]:0", "localhost:80".
 Result<HostPort> parseHostPort(const std::string& text);
+// server.listen / --listen: "unix:/PATH" or HOST:PORT into `config`.
+Result<void> applyListenAddress(const std::string& text, Config& config);
+// How the daemon prints where it listens: "unix:/PATH" or "HOST:PORT".
+std::string listenAddressText(const Config& config);
 
 }  // namespace airlock::config

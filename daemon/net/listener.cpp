@@ -4,12 +4,17 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
+#include <pwd.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <spdlog/spdlog.h>
+
+#include "net/unix_listen_socket.h"
 
 namespace airlock::net {
 namespace {
@@ -92,6 +97,22 @@ Result<std::unique_ptr<Listener>> Listener::create(uv_loop_t* loop, const std::s
   return watch(loop, fd, std::move(on_accept));
 }
 
+Result<std::unique_ptr<Listener>> Listener::createUnix(uv_loop_t* loop, const std::string& path,
+                                                       AcceptFn on_accept) {
+  auto made = listenOnUnixPath(path, kBacklog);
+  if (!made) return made.error();
+  auto listener = watch(loop, made->fd, std::move(on_accept));
+  if (!listener) {
+    unlinkOwnSocket(path, *made);
+    close(made->fd);
+    return listener.error();
+  }
+  (*listener)->unix_path_ = path;
+  (*listener)->unix_dev_ = made->dev;
+  (*listener)->unix_ino_ = made->ino;
+  return listener;
+}
+
 Result<std::unique_ptr<Listener>> Listener::adopt(uv_loop_t* loop, int fd, AcceptFn on_accept) {
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
@@ -106,12 +127,19 @@ Result<std::unique_ptr<Listener>> Listener::watch(uv_loop_t* loop, int fd, Accep
   socklen_t bound_len = sizeof bound;
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_len);
 
-  std::unique_ptr<Listener> self(new Listener(fd, std::move(on_accept)));
-  self->bound_ = formatAddress(bound);
-  self->loopback_ = isLoopback(bound);
-  self->port_ = ntohs(bound.ss_family == AF_INET
-                          ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                          : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  std::unique_ptr<Listener> self(new Listener(loop, fd, std::move(on_accept)));
+  if (bound.ss_family == AF_UNIX) {
+    const auto* un = reinterpret_cast<const sockaddr_un*>(&bound);
+    self->unix_ = true;
+    self->bound_ = "unix:" + std::string(un->sun_path, strnlen(un->sun_path, sizeof un->sun_path));
+  } else {
+    self->bound_ = formatAddress(bound);
+    self->loopback_ = isLoopback(bound);
+    self->port_ = ntohs(bound.ss_family == AF_INET
+                            ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                            : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  }
+  self->reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   auto poll = UvHandle<uv_poll_t>::create(
       [&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); }, self.get());
   if (!poll) return Error{"cannot watch the listening socket: " + poll.error().message};
@@ -124,9 +152,14 @@ Listener::~Listener() { stop(); }
 
 void Listener::stop() {
   if (fd_ < 0) return;
+  resume_timer_.reset();
   poll_.reset();  // Removes the fd from the loop before we close it.
   close(fd_);
   fd_ = -1;
+  if (reserve_fd_ >= 0) close(std::exchange(reserve_fd_, -1));
+  if (!unix_path_.empty()) {
+    unlinkOwnSocket(unix_path_, UnixListenSocket{-1, unix_dev_, unix_ino_});
+  }
 }
 
 void Listener::onUvPoll(uv_poll_t* handle, int status, int /*events*/) {
@@ -146,15 +179,67 @@ void Listener::acceptAll() {
     socklen_t len = sizeof peer;
     int fd = accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
-      if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED) return;
-      // EMFILE and friends: log and retry on the next wake-up rather than spin.
-      spdlog::warn("accept failed: {}", std::strerror(errno));
+      int err = errno;
+      if (err == EAGAIN || err == EINTR || err == ECONNABORTED) return;
+      if (err == EMFILE || err == ENFILE) {
+        if (shedOneConnection(err)) continue;
+        pauseAccepting();
+        return;
+      }
+      spdlog::warn("accept failed: {}", std::strerror(err));
       return;
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    on_accept_(fd, PeerAddress{formatAddress(peer), isLoopback(peer)});
+    if (reserve_fd_ < 0) {
+      // Descriptors are free again: take the reserve back first.
+      reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    if (!unix_) {
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    on_accept_(fd, describePeer(fd, peer));
   }
+}
+
+PeerAddress Listener::describePeer(int fd, const sockaddr_storage& peer) const {
+  if (!unix_) return PeerAddress{formatAddress(peer), isLoopback(peer), std::nullopt};
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    // Unknown callers are nobody in particular: no local identity at all.
+    return PeerAddress{"unix:unknown", true, std::nullopt};
+  }
+  return PeerAddress{"unix:uid=" + std::to_string(cred.uid) + ",pid=" + std::to_string(cred.pid),
+                     true, PeerCredentials{cred.uid, cred.gid, cred.pid}};
+}
+
+void Listener::pauseAccepting() {
+  if (!resume_timer_) {
+    resume_timer_.emplace(loop_, [this] {
+      if (fd_ >= 0 && poll_) uv_poll_start(poll_.get(), UV_READABLE, onUvPoll);
+    });
+  }
+  if (poll_) uv_poll_stop(poll_.get());
+  resume_timer_->start(kFdPauseMs);
+}
+
+bool Listener::shedOneConnection(int err) {
+  ++refused_for_fds_;
+  ++refused_since_log_;
+  uint64_t now = uv_now(loop_);
+  if (last_fd_log_ms_ == 0 || now - last_fd_log_ms_ >= kFdExhaustionLogSeconds * 1000ULL) {
+    spdlog::error("out of file descriptors ({}): refused {} connection(s) in the last {} s; "
+                  "raise LimitNOFILE or lower limits.max_connections",
+                  std::strerror(err), refused_since_log_, kFdExhaustionLogSeconds);
+    last_fd_log_ms_ = now;
+    refused_since_log_ = 0;
+  }
+  if (reserve_fd_ < 0) return false;  // It could not be retaken yet.
+  close(std::exchange(reserve_fd_, -1));
+  int fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) close(fd);
+  reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd >= 0;
 }
 
 }  // namespace airlock::net

@@ -2,6 +2,7 @@
 #include "airlock/peer_text.h"
 
 #include "auth/auth_service.h"
+#include "auth/local_access.h"
 
 #include <uv.h>
 
@@ -16,6 +17,8 @@ constexpr int kFramesPerWritable = 16;
 constexpr size_t kListedArgvBytes = 1024;
 // Room kept in a SESSIONS frame for its header, `truncated` and `total`.
 constexpr size_t kSessionsFrameSlack = 32;
+// LISTs being decided at once on one connection; more is a misbehaving peer.
+constexpr uint32_t kMaxListsPending = 4;
 
 // `argv` as far as it fits in `budget` bytes; true if something was left out.
 bool listArgv(const std::vector<std::string>& argv, size_t budget, v1::SessionInfo& out) {
@@ -166,19 +169,36 @@ void ClientConnection::onOpenTarget(uint32_t channel, const v1::Open& open,
                 target.error().message);
     return;
   }
-  if (services_.auth == nullptr) {
-    authorizing_.erase(channel);
-    startSession(channel, open, target->app_id, "authentication is off");
+  // A local caller's session runs as itself unless it asks otherwise.
+  v1::Open effective = open;
+  if (effective.user().empty()) effective.set_user(auth::localDefaultRunAs(principal_));
+  // Authorize before anything is created, for the caller, never for us.
+  auth::AccessRequest request = accessRequest(*target, op, effective.user(), open.delegation());
+  std::weak_ptr<bool> alive = alive_;
+  decide(request, "", [this, alive, channel, effective, request](const auth::Decision& decision) {
+    if (alive.expired()) return;
+    onOpenDecision(channel, effective, request, decision);
+  });
+}
+
+void ClientConnection::decide(const auth::AccessRequest& request,
+                              const std::string& session_principal,
+                              std::function<void(const auth::Decision&)> done) {
+  if (auto local = auth::decideLocally(principal_, request, session_principal)) {
+    done(*local);
     return;
   }
-  // Authorize before anything is created, for the caller, never for us.
-  auth::AccessRequest request = accessRequest(*target, op, open.user(), open.delegation());
-  std::weak_ptr<bool> alive = alive_;
-  services_.auth->authorize(principal_, request,
-                            [this, alive, channel, open, request](const auth::Decision& decision) {
-                              if (alive.expired()) return;
-                              onOpenDecision(channel, open, request, decision);
-                            });
+  if (services_.auth != nullptr) {
+    services_.auth->authorize(principal_, request, std::move(done));
+    return;
+  }
+  if (principal_.isLocal()) {
+    done(auth::refuseLocally(principal_, request));
+    return;
+  }
+  done(auth::Decision::allow(
+      "authentication is off (a TCP listener with --insecure-no-auth): every caller may do "
+      "everything"));
 }
 
 auth::AccessRequest ClientConnection::accessRequest(const backend::TargetInfo& target,
@@ -217,29 +237,25 @@ void ClientConnection::openWatch(uint32_t channel, const v1::Open& open) {
     failChannel(channel, v1::UNKNOWN_TARGET, "no live session " + quotePeerText(open.watch_session()) + " on this daemon");
     return;
   }
-  if (services_.auth == nullptr) {
-    startWatch(channel, open, "authentication is off");
-    return;
-  }
   // Decided on the session's target as it started, for the watcher.
   const session::SessionInfo& info = session->info();
   backend::TargetInfo target{info.spec.target, info.app_id, info.labels, info.user};
   auth::AccessRequest request = accessRequest(target, auth::Operation::kWatch, "", open.delegation());
   authorizing_.insert(channel);
   std::weak_ptr<bool> alive = alive_;
-  services_.auth->authorize(
-      principal_, request, [this, alive, channel, open, request, target_id = info.spec.target](
-                               const auth::Decision& decision) {
-        if (alive.expired()) return;
-        bool cancelled = authorizing_.erase(channel) == 0;
-        auditDecision(request, target_id, decision);
-        if (cancelled || closing_ || wsi_ == nullptr) return;
-        if (!decision.allowed()) {
-          failChannel(channel, v1::FORBIDDEN, decision.line());
-          return;
-        }
-        startWatch(channel, open, decision.rule);
-      });
+  decide(request, info.principal,
+         [this, alive, channel, open, request, target_id = info.spec.target](
+             const auth::Decision& decision) {
+           if (alive.expired()) return;
+           bool cancelled = authorizing_.erase(channel) == 0;
+           auditDecision(request, target_id, decision);
+           if (cancelled || closing_ || wsi_ == nullptr) return;
+           if (!decision.allowed()) {
+             failChannel(channel, v1::FORBIDDEN, decision.line());
+             return;
+           }
+           startWatch(channel, open, decision.rule);
+         });
 }
 
 void ClientConnection::startWatch(uint32_t channel_id, const v1::Open& open, const std::string& rule) {
@@ -277,6 +293,7 @@ void ClientConnection::startWatch(uint32_t channel_id, const v1::Open& open, con
 void ClientConnection::auditDecision(const auth::AccessRequest& request, const std::string& target,
                                      const auth::Decision& decision) {
   if (services_.metrics != nullptr) services_.metrics->decision(decision.verdict());
+  if (services_.auth == nullptr) return;  // No [auth]: no audit log either.
   services_.auth->audit().record(auth::AuditEvent{
       "decision", principal_.uid, std::string(auth::operationName(request.operation)), target,
       request.app_id, decision.verdict(), decision.rule, "", peer_.text});
@@ -421,14 +438,14 @@ void ClientConnection::handlePing(const proto::Frame& frame) {
 }
 
 void ClientConnection::handleList(const proto::Frame& /*frame*/) {
-  // Built to fit one control frame, whatever the sessions' command lines.
-  v1::Sessions list;
-  size_t budget = proto::kMaxControlFrameBytes - proto::kHeaderBytes - kSessionsFrameSlack;
-  size_t used = 0;
-  uint32_t total = 0;
+  if (lists_pending_ >= kMaxListsPending) {
+    failConnection(v1::BAD_FRAME, "more than " + std::to_string(kMaxListsPending) +
+                                      " LIST requests are still unanswered");
+    return;
+  }
+  // A snapshot of the live sessions; the caller sees those it may watch.
+  auto listing = std::make_shared<Listing>();
   services_.registry.forEach([&](const session::Session& s) {
-    ++total;
-    if (list.truncated()) return;
     const auto& info = s.info();
     v1::SessionInfo entry;
     entry.set_session_id(info.id);
@@ -440,15 +457,54 @@ void ClientConnection::handleList(const proto::Frame& /*frame*/) {
     entry.set_viewers(static_cast<uint32_t>(s.consumerCount()));
     entry.set_principal(info.principal);
     entry.set_pid(s.pid());
-    size_t bytes = entry.ByteSizeLong() + 6;  // Its tag and length prefix.
+    backend::TargetInfo target{info.spec.target, info.app_id, info.labels, info.user};
+    listing->entries.push_back(
+        {std::move(entry), accessRequest(target, auth::Operation::kWatch, "", ""), false});
+  });
+  ++lists_pending_;
+  listing->undecided = listing->entries.size();
+  if (listing->undecided == 0) {
+    finishList(*listing);
+    return;
+  }
+  std::weak_ptr<bool> alive = alive_;
+  for (size_t i = 0; i < listing->entries.size(); ++i) {
+    Listing::Entry& e = listing->entries[i];
+    decide(e.request, e.info.principal(), [this, alive, listing, i](const auth::Decision& decision) {
+      if (alive.expired()) return;
+      listing->entries[i].visible = decision.allowed();
+      if (--listing->undecided == 0) finishList(*listing);
+    });
+  }
+}
+
+void ClientConnection::finishList(Listing& listing) {
+  --lists_pending_;
+  // Built to fit one control frame, whatever the sessions' command lines.
+  v1::Sessions list;
+  size_t budget = proto::kMaxControlFrameBytes - proto::kHeaderBytes - kSessionsFrameSlack;
+  size_t used = 0;
+  uint32_t visible = 0;
+  for (Listing::Entry& e : listing.entries) {
+    if (!e.visible) continue;
+    ++visible;
+    if (list.truncated()) continue;
+    size_t bytes = e.info.ByteSizeLong() + 6;  // Its tag and length prefix.
     if (used + bytes > budget) {
       list.set_truncated(true);
-      return;
+      continue;
     }
     used += bytes;
-    *list.add_sessions() = std::move(entry);
-  });
-  list.set_total(total);
+    *list.add_sessions() = std::move(e.info);
+  }
+  list.set_total(visible);
+  std::string summary = std::to_string(visible) + " of " + std::to_string(listing.entries.size()) +
+                        " live sessions visible";
+  spdlog::info("client {} ({}) listed sessions: {}", peer_.text, principal_.uid, summary);
+  if (services_.auth != nullptr) {
+    services_.auth->audit().record(auth::AuditEvent{"list", principal_.uid, "list", "", "",
+                                                    "allow", summary, "", peer_.text});
+  }
   queueControl(proto::encodeFrame(proto::FrameType::kSessions, proto::kConnectionChannel, list));
 }
 
@@ -468,11 +524,6 @@ void ClientConnection::handleCanI(const proto::Frame& frame) {
     answer.set_rule(decision.rule);
     queueControl(proto::encodeFrame(proto::FrameType::kDecision, proto::kConnectionChannel, answer));
   };
-  if (services_.auth == nullptr) {
-    reply(auth::Decision::allow("authentication is off (no [auth] key source, or "
-                                "--insecure-no-auth): every caller may do everything"));
-    return;
-  }
   auto op = auth::parseOperation(question.operation());
   if (!op) {
     reply(auth::Decision::deny("unknown operation " + quotePeerText(question.operation(), 32) +
@@ -487,14 +538,16 @@ void ClientConnection::handleCanI(const proto::Frame& frame) {
       reply(auth::Decision::deny(target.error().message));
       return;
     }
-    auth::AccessRequest request = accessRequest(*target, op, question.user(), question.delegation());
+    std::string run_as = question.user().empty() && op != auth::Operation::kWatch
+                             ? auth::localDefaultRunAs(principal_)
+                             : question.user();
+    auth::AccessRequest request = accessRequest(*target, op, run_as, question.delegation());
     std::string target_id = question.target();
-    services_.auth->authorize(principal_, request,
-                              [this, alive, reply, request, target_id](const auth::Decision& decision) {
-                                if (alive.expired()) return;
-                                auditDecision(request, target_id, decision);
-                                reply(decision);
-                              });
+    decide(request, "", [this, alive, reply, request, target_id](const auth::Decision& decision) {
+      if (alive.expired()) return;
+      auditDecision(request, target_id, decision);
+      reply(decision);
+    });
   });
 }
 

@@ -12,6 +12,7 @@
 #include <libwebsockets.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -65,7 +66,19 @@ class ClientConnection final : public loop::Deferred {
   void handleCredit(const proto::Frame& frame);
   void handleClose(const proto::Frame& frame);
   void handlePing(const proto::Frame& frame);
+  // LIST: every live session is decided as a `watch` for this caller; the
+  // SESSIONS reply (finishList) holds those allowed, and is audited.
   void handleList(const proto::Frame& frame);
+  struct Listing {
+    struct Entry {
+      v1::SessionInfo info;
+      auth::AccessRequest request;
+      bool visible = false;
+    };
+    std::vector<Entry> entries;
+    size_t undecided = 0;
+  };
+  void finishList(Listing& listing);
   void handleCanI(const proto::Frame& frame);
   // DELEGATE: mints a delegation token if the caller is a super admin.
   void handleDelegate(const proto::Frame& frame);
@@ -86,6 +99,13 @@ class ClientConnection final : public loop::Deferred {
                     const std::string& rule);
   void auditDecision(const auth::AccessRequest& request, const std::string& target,
                      const auth::Decision& decision);
+  // Every decision for this caller: local access (SO_PEERCRED) first, then
+  // the AuthService if [auth] is on; without [auth] a local caller gets only
+  // what local access allows, and anonymous (--insecure-no-auth) everything.
+  // `session_principal`: who started the session a watch is for. `done` may
+  // run before this returns.
+  void decide(const auth::AccessRequest& request, const std::string& session_principal,
+              std::function<void(const auth::Decision&)> done);
   // Records the end of the session on `channel` (if it was audited) and forgets it.
   void auditSessionEnd(uint32_t channel, const std::string& why);
 
@@ -106,6 +126,7 @@ class ClientConnection final : public loop::Deferred {
   auth::Principal principal_;
   // Set to null in `onClosed`: decisions that arrive later are dropped.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  uint32_t lists_pending_ = 0;           // LISTs whose decisions are on their way.
   std::set<uint32_t> authorizing_;       // OPENs whose target lookup or decision is pending.
   std::map<uint32_t, uint64_t> open_started_ns_;  // OPEN received (uv_hrtime), until OPENED.
   std::set<uint32_t> no_stdin_;          // Channels opened with `no_stdin`.

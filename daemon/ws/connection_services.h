@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "auth/auth_service.h"
 #include "backend/process.h"
@@ -26,6 +27,9 @@ struct ConnectionServices {
   metrics::DaemonMetrics* metrics = nullptr;
   // /metrics and /healthz; null: every plain HTTP request gets 404.
   HttpEndpoints* http = nullptr;
+  // auth.allowed_origins: an upgrade carrying any other Origin is refused
+  // (403), with or without auth. Empty: every browser page is refused.
+  std::vector<std::string> allowed_origins{};
   // Set when SIGTERM starts the drain: new OPENs get SHUTTING_DOWN.
   bool draining = false;
 };

@@ -1,5 +1,6 @@
 #include "ws/ws_server.h"
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "airlock/peer_text.h"
 #include "airlock/uv_closing.h"
 #include "frame.h"
 
@@ -48,6 +50,19 @@ void onLwsLog(int level, const char* line) {
 
 constexpr int kMaxTeardownSpins = 1000;
 
+
+// The passwd name of a local caller (blocking only as long as NSS is; the
+// backend's account lookups do the same on the loop).
+auth::LocalIdentity localIdentity(const net::PeerCredentials& cred) {
+  auth::LocalIdentity who{cred.uid, cred.gid, ""};
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(cred.uid, &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    who.user = found->pw_name;
+  }
+  return who;
+}
 
 WsServer* serverOf(lws* wsi) {
   return static_cast<WsServer*>(lws_context_user(lws_get_context(wsi)));
@@ -129,19 +144,18 @@ void WsServer::noticeDraining(const std::string& text) {
 
 int WsServer::onEstablished(lws* wsi, ClientConnection** slot) {
   int fd = lws_get_socket_fd(wsi);
-  net::PeerAddress peer{"unknown", false};
+  net::PeerAddress peer{"unknown", false, std::nullopt};
   if (auto it = pending_peers_.find(fd); it != pending_peers_.end()) {
     peer = it->second;
     pending_peers_.erase(it);
   }
-  auth::Principal principal = auth::Principal::anonymous();
-  if (auto it = pending_principals_.find(fd); it != pending_principals_.end()) {
-    principal = std::move(it->second);
-    pending_principals_.erase(it);
-  } else if (services_.auth != nullptr) {
+  auto it = pending_principals_.find(fd);
+  if (it == pending_principals_.end()) {
     spdlog::error("refused a WebSocket from {} that was never authenticated", peer.text);
     return -1;  // Fail closed: cannot happen unless lws skipped CONFIRM_UPGRADE.
   }
+  auth::Principal principal = std::move(it->second);
+  pending_principals_.erase(it);
   *slot = new ClientConnection(wsi, services_, peer, std::move(principal));
   connections_.insert(*slot);
   return 0;
@@ -158,26 +172,56 @@ void WsServer::onClosed(ClientConnection** slot) {
 int WsServer::onConfirmUpgrade(lws* wsi) {
   int fd = lws_get_socket_fd(wsi);
   pending_principals_.erase(fd);
-  if (services_.auth == nullptr) return 0;
+  net::PeerAddress peer{"unknown", false, std::nullopt};
+  if (auto it = pending_peers_.find(fd); it != pending_peers_.end()) peer = it->second;
   bool too_long = false;
   auth::UpgradeHeaders headers{copyHeader(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, too_long),
                                copyHeader(wsi, WSI_TOKEN_HTTP_COOKIE, too_long),
                                copyHeader(wsi, WSI_TOKEN_ORIGIN, too_long)};
-  auto principal = too_long ? Result<auth::Principal>(Error{"a credential header is too long"})
-                            : services_.auth->authenticate(headers, auth::unixNow());
-  std::string peer = "unknown";
-  if (auto it = pending_peers_.find(fd); it != pending_peers_.end()) peer = it->second.text;
-  if (principal) {
-    pending_principals_[fd] = std::move(*principal);
-    return 0;
+  if (too_long) return refuseUpgrade(wsi, peer, HTTP_STATUS_UNAUTHORIZED, "unauthenticated",
+                                     "a credential header is too long");
+  // A browser page of any site may open a WebSocket to us: only the
+  // origins the operator named may (cross-site WebSocket hijacking).
+  if (headers.origin && std::find(services_.allowed_origins.begin(), services_.allowed_origins.end(),
+                                  *headers.origin) == services_.allowed_origins.end()) {
+    return refuseUpgrade(wsi, peer, HTTP_STATUS_FORBIDDEN, "deny",
+                         "cross-origin: the Origin " + quotePeerText(*headers.origin) +
+                             " is not in auth.allowed_origins");
   }
-  if (services_.metrics != nullptr) services_.metrics->decision("unauthenticated");
-  // Never the header values: they hold the token.
-  services_.auth->audit().record(auth::AuditEvent{"decision", "", "connect", "", "",
-                                                  "unauthenticated", principal.error().message,
-                                                  "", peer});
-  std::string body = "unauthenticated: " + principal.error().message;
-  if (lws_return_http_status(wsi, HTTP_STATUS_UNAUTHORIZED, body.c_str())) return -1;
+  auto principal = principalOf(peer, headers);
+  if (!principal) {
+    return refuseUpgrade(wsi, peer, HTTP_STATUS_UNAUTHORIZED, "unauthenticated",
+                         principal.error().message);
+  }
+  pending_principals_[fd] = std::move(*principal);
+  return 0;
+}
+
+Result<auth::Principal> WsServer::principalOf(const net::PeerAddress& peer,
+                                              const auth::UpgradeHeaders& headers) {
+  bool has_token = headers.authorization || headers.cookie;
+  if (services_.auth != nullptr && (has_token || !peer.local)) {
+    return services_.auth->authenticate(headers, auth::unixNow());
+  }
+  if (peer.text.starts_with("unix:")) {
+    if (!peer.local) return Error{"the caller on the Unix socket could not be identified"};
+    return auth::Principal::localCaller(localIdentity(*peer.local));
+  }
+  // TCP without [auth]: the daemon started only with --insecure-no-auth.
+  return auth::Principal::anonymous();
+}
+
+int WsServer::refuseUpgrade(lws* wsi, const net::PeerAddress& peer, unsigned status,
+                            const std::string& verdict, const std::string& why) {
+  if (services_.metrics != nullptr) services_.metrics->decision(verdict);
+  spdlog::info("refused a WebSocket upgrade from {}: {}", peer.text, why);
+  if (services_.auth != nullptr) {
+    // Never the header values: they hold the token.
+    services_.auth->audit().record(
+        auth::AuditEvent{"decision", "", "connect", "", "", verdict, why, "", peer.text});
+  }
+  std::string body = (status == HTTP_STATUS_FORBIDDEN ? "forbidden: " : verdict + ": ") + why;
+  if (lws_return_http_status(wsi, status, body.c_str())) return -1;
   return 1;
 }
 

@@ -1,9 +1,10 @@
 // WsServer: libwebsockets as a guest on our libuv loop (foreign loop). It
 // never listens itself: the Listener accepts and hands each socket over with
 // `adopt`. Plain HTTP GETs go to `services.http` (/metrics, /healthz), else
-// 404; WebSocket upgrades must ask for the
-// airlock.v1 subprotocol and, when auth is on, carry a valid token (else 401
-// before the upgrade). Owned by the Daemon; loop thread only.
+// 404. WebSocket upgrades must ask for the airlock.v1 subprotocol; one that
+// carries an Origin not in auth.allowed_origins gets 403; then the caller is
+// identified (principalOf) or gets 401, before the upgrade.
+// Owned by the Daemon; loop thread only.
 #pragma once
 
 #include <libwebsockets.h>
@@ -48,6 +49,14 @@ class WsServer {
   // LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: 0 lets the upgrade go on; 1 means we
   // answered 401 ourselves.
   int onConfirmUpgrade(lws* wsi);
+  // Who the upgrade's caller is: a token's principal when [auth] is on (on
+  // TCP always; on the Unix socket if it sends one), else the local caller
+  // by SO_PEERCRED, else (TCP, --insecure-no-auth) anonymous.
+  Result<auth::Principal> principalOf(const net::PeerAddress& peer,
+                                      const auth::UpgradeHeaders& headers);
+  // Answers the upgrade with `status` and audits why; returns 1 (answered).
+  int refuseUpgrade(lws* wsi, const net::PeerAddress& peer, unsigned status,
+                    const std::string& verdict, const std::string& why);
   void onClosed(ClientConnection** slot);
   // LWS_CALLBACK_HTTP: 0 when `services_.http` answers (headers written, the
   // body follows in HTTP_WRITEABLE), 1 when it does not know `path`.

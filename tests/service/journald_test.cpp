@@ -40,6 +40,9 @@ class JournaledDaemon {
     int stream = journald.openStream(stream_identifier_);
     std::vector<std::string> args = {daemonPath(), "--listen", "127.0.0.1:0", "--recordings",
                                      recordings_};
+    bool has_config = false;
+    for (const auto& a : extra_args) has_config = has_config || a == "--config";
+    if (!has_config) args.push_back("--insecure-no-auth");
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     ScopedEnv journal_stream("JOURNAL_STREAM", PrivateJournald::journalStreamOf(stream));
     Started started = startListening(args, stream);
@@ -127,13 +130,13 @@ TEST_F(JournaldTest, DaemonLinesArriveNativelyWithPriorityIdentifierAndSessionFi
   EXPECT_EQ(daemon.stop(), 0) << describe(streamEntries(daemon));
 
   auto entries = journald_->entries({"_PID=" + std::to_string(pid)});
-  const JournalEntry* listening = find(entries, "airlockd listening on 127.0.0.1:");
+  const JournalEntry* listening = find(entries, "airlockd listening on ws://127.0.0.1:");
   ASSERT_NE(listening, nullptr) << describe(entries);
   EXPECT_EQ(listening->get("_TRANSPORT"), "journal");
   EXPECT_EQ(listening->get("PRIORITY"), "6");
   EXPECT_EQ(listening->get("SYSLOG_IDENTIFIER"), "airlockd");
   EXPECT_EQ(listening->get("AIRLOCK_LOGGER"), "airlockd");
-  const JournalEntry* warning = find(entries, "authentication is not configured");
+  const JournalEntry* warning = find(entries, "!!! --insecure-no-auth");
   ASSERT_NE(warning, nullptr) << describe(entries);
   EXPECT_EQ(warning->get("PRIORITY"), "4");
   const JournalEntry* started = find(entries, "session " + id + " started:");

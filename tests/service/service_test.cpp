@@ -107,7 +107,7 @@ TEST(SocketActivationTest, AcceptsOnTheSocketItIsPassed) {
   std::vector<std::string> args = {"/usr/bin/systemd-socket-activate", "-l",
                                    "127.0.0.1:" + std::to_string(port),
                                    "-E", "NOTIFY_SOCKET=" + notify.path(),
-                                   daemonPath(), "--listen", "127.0.0.1:1"};
+                                   daemonPath(), "--listen", "127.0.0.1:1", "--insecure-no-auth"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -311,16 +311,16 @@ TEST(JournalTest, WhenStderrIsTheJournalLinesCarryTheirPriority) {
   auto run = runCommand({"/bin/bash", "-c",
                          "exec 2>>" + err.path() + "; export JOURNAL_STREAM=$(stat -c %d:%i " +
                              err.path() + "); timeout -s TERM 1 " + daemonPath() +
-                             " --listen 127.0.0.1:0 > /dev/null"});
+                             " --listen 127.0.0.1:0 --insecure-no-auth > /dev/null"});
   std::string text = readFile(err.path());
-  EXPECT_NE(text.find("<4>authentication is not configured"), std::string::npos) << text;
-  EXPECT_NE(text.find("<6>airlockd listening on 127.0.0.1:"), std::string::npos) << text;
+  EXPECT_NE(text.find("<4>!!! --insecure-no-auth"), std::string::npos) << text;
+  EXPECT_NE(text.find("<6>airlockd listening on ws://127.0.0.1:"), std::string::npos) << text;
   EXPECT_EQ(text.find("[airlockd] [info]"), std::string::npos) << text;
   // A JOURNAL_STREAM that names another file leaves the terminal format.
   TempFile other("", ".log");
   runCommand({"/bin/bash", "-c",
               "exec 2>>" + other.path() + "; export JOURNAL_STREAM=1:1; timeout -s TERM 1 " +
-                  daemonPath() + " --listen 127.0.0.1:0 > /dev/null"});
+                  daemonPath() + " --listen 127.0.0.1:0 --insecure-no-auth > /dev/null"});
   EXPECT_NE(readFile(other.path()).find("[airlockd] [info] airlockd listening"), std::string::npos);
 }
 

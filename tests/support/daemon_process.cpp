@@ -25,14 +25,49 @@ std::string daemonPath() { return AIRLOCK_TEST_DAEMON; }
 std::string clientPath() { return AIRLOCK_TEST_CLIENT; }
 std::string replayPath() { return AIRLOCK_TEST_REPLAY; }
 
+namespace {
+
+bool fileHasAuthSection(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("[auth]", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
   char tmpl[] = "/tmp/airlockd-stderr-XXXXXX";
   int err_fd = mkstemp(tmpl);
   stderr_path_ = tmpl;
-  std::vector<std::string> args = {daemonPath(), "--listen", "127.0.0.1:0"};
-  for (size_t i = 0; i + 1 < extra_args.size(); ++i) {
-    if (extra_args[i] == "--recordings") recordings_dir_ = extra_args[i + 1];
+  std::vector<std::string> args = {daemonPath()};
+  bool listens = false;
+  bool unix_socket = false;
+  bool has_auth = false;
+  bool insecure = false;
+  for (size_t i = 0; i < extra_args.size(); ++i) {
+    const std::string& arg = extra_args[i];
+    bool has_value = i + 1 < extra_args.size();
+    if (arg == "--recordings" && has_value) recordings_dir_ = extra_args[i + 1];
+    if (arg == "--listen" && has_value) {
+      listens = true;
+      unix_socket = extra_args[i + 1].rfind("unix:", 0) == 0;
+    }
+    if (arg == "--config" && has_value) has_auth = has_auth || fileHasAuthSection(extra_args[i + 1]);
+    if (arg == "-o" && has_value) {
+      const std::string& o = extra_args[i + 1];
+      has_auth = has_auth || o.rfind("auth.", 0) == 0;
+      if (o.rfind("server.listen=", 0) == 0) {
+        listens = true;
+        unix_socket = o.find("unix:") != std::string::npos;
+      }
+    }
+    if (arg == "--insecure-no-auth") insecure = true;
   }
+  if (!listens) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  if (!unix_socket && !has_auth && !insecure) args.push_back("--insecure-no-auth");
   if (recordings_dir_.empty()) {
     char dir[] = "/tmp/airlock-recordings-XXXXXX";
     recordings_dir_ = mkdtemp(dir);

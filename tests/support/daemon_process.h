@@ -1,6 +1,10 @@
-// DaemonProcess: a real airlockd started by a test on 127.0.0.1 port 0.
-// Reads the "listening on ws://..." line, keeps stderr in a file, and stops
-// the daemon with a signal, returning its exit status. Test thread only.
+// DaemonProcess: a real airlockd started by a test, on 127.0.0.1 port 0
+// unless `extra_args` names --listen (e.g. a Unix socket). Reads the
+// "listening on ..." line, keeps stderr in a file, and stops the daemon with
+// a signal, returning its exit status. Test thread only.
+// A TCP daemon without [auth] is started with --insecure-no-auth, as an
+// operator would have to; one whose --config has an [auth] section (or that
+// gets -o auth.*) is started without it, so its TCP callers need tokens.
 #pragma once
 
 #include <sys/types.h>
@@ -19,6 +23,7 @@ class DaemonProcess {
   explicit DaemonProcess(std::vector<std::string> extra_args = {});
   ~DaemonProcess();
 
+  // "ws://127.0.0.1:PORT/" or "unix:/PATH", as the daemon printed it.
   const std::string& url() const { return url_; }
   const std::string& recordingsDir() const { return recordings_dir_; }
   // The public key that verifies this daemon's recordings.
