@@ -1,5 +1,7 @@
 #include "client/ws_url.h"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 
 namespace airlock::client {
@@ -68,7 +70,12 @@ Result<WsUrl> parseWsUrl(std::string_view url) {
 }
 
 bool isLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  std::string text(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return inet_pton(AF_INET6, text.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 }  // namespace airlock::client

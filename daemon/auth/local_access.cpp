@@ -24,7 +24,10 @@ std::optional<Decision> decideLocally(const Principal& caller, const AccessReque
   const LocalIdentity& who = *caller.local;
   if (who.uid == 0) return Decision::allow("local root (uid 0 on the daemon's socket)");
   if (isExec(request.operation)) {
-    if (!request.run_as.empty() && request.run_as == localDefaultRunAs(caller)) {
+    // Only on the host itself: inside a container or a task, the caller's
+    // host name means nothing (its passwd may say uid 0); a grant decides.
+    if (request.task_id == kHostTarget && !request.run_as.empty() &&
+        request.run_as == localDefaultRunAs(caller)) {
       return Decision::allow("local user " + nameOf(who) + " runs a session as itself");
     }
     return std::nullopt;
@@ -38,6 +41,11 @@ std::optional<Decision> decideLocally(const Principal& caller, const AccessReque
 Decision refuseLocally(const Principal& caller, const AccessRequest& request) {
   std::string name = caller.local ? nameOf(*caller.local) : caller.uid;
   if (isExec(request.operation)) {
+    if (request.task_id != kHostTarget) {
+      return Decision::deny("local user " + name + " may run sessions only on the target '" +
+                            std::string(kHostTarget) + "' (a grant to " + caller.uid +
+                            " in the [auth] policy allows more)");
+    }
     return Decision::deny("local user " + name + " may run sessions only as itself, not as " +
                           (request.run_as.empty() ? std::string("the target's user")
                                                   : request.run_as) +

@@ -1,8 +1,9 @@
 // Local access: what a caller on the Unix socket may do by who the kernel
 // says it is (SO_PEERCRED), before and without any token:
 //   - root (uid 0) may do everything: it owns the host already;
-//   - another local user may run sessions as itself, and watch (and list)
-//     the sessions it started;
+//   - another local user may run sessions as itself on the target "host"
+//     (never in a container or task, where its name means nothing), and
+//     watch (and list) the sessions it started;
 //   - anything else needs a grant to "unix:NAME" in the [auth] policy, so
 //     `decideLocally` leaves it undecided (nullopt) for the AuthService, and
 //     without [auth] `refuseLocally` says how to get one.
@@ -11,12 +12,16 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "auth/access_request.h"
 #include "auth/decision.h"
 #include "auth/principal.h"
 
 namespace airlock::auth {
+
+// The local backend's target that is this host itself.
+inline constexpr std::string_view kHostTarget = "host";
 
 // The user a local caller's session runs as when it names none: itself
 // (root, and a uid without a passwd name, keep the target's default, which

@@ -1,8 +1,12 @@
 #include "backend/local_backend.h"
 #include "airlock/peer_text.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <climits>
 #include <filesystem>
@@ -15,6 +19,31 @@ namespace {
 
 constexpr char kDefaultPath[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr char kDefaultTerm[] = "xterm-256color";
+// airlock-enter's own PATH (it runs as root before the drop): nothing else.
+constexpr char kHelperPath[] = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+// The environment as NUL-terminated "NAME=value" entries in a sealed memfd,
+// read from its start by airlock-enter.
+Result<int> environmentFile(const std::vector<std::string>& env) {
+  int fd = memfd_create("airlock-session-env", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) return Error::fromErrno("cannot pass the session environment");
+  std::string block;
+  for (const auto& entry : env) block.append(entry).push_back('\0');
+  size_t written = 0;
+  while (written < block.size()) {
+    ssize_t n = write(fd, block.data() + written, block.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = errno;
+      close(fd);
+      return Error::fromErrno("cannot pass the session environment", err);
+    }
+    written += static_cast<size_t>(n);
+  }
+  fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  lseek(fd, 0, SEEK_SET);
+  return fd;
+}
 
 std::string helperBesideSelf() {
   char self[PATH_MAX];
@@ -86,16 +115,23 @@ Result<std::unique_ptr<Process>> LocalBackend::start(const SessionSpec& spec,
   request.cols = spec.cols;
   std::string cwd = !spec.cwd.empty() ? spec.cwd : (declared ? declared->cwd : std::string());
 
+  int env_fd = -1;
   if (joins_process || changes_user) {
-    // The helper resolves the account, HOME and PATH inside the target.
+    // The helper starts as root with a fixed environment of its own; the
+    // session's (the client's) reaches it on fd 3 and is applied only to
+    // the final exec, after it dropped privileges (airlock-enter.cpp).
+    auto env_block = environmentFile(buildEnv(spec, Account{user, "/", "/bin/sh"}));
+    if (!env_block) return env_block.error();
+    env_fd = *env_block;
     request.path = enter_helper_;
-    request.argv = {"airlock-enter"};
+    request.argv = {"airlock-enter", "--env-fd", "3"};
     if (joins_process) request.argv.insert(request.argv.end(), {"--pid", std::to_string(*declared->pid)});
     if (changes_user) request.argv.insert(request.argv.end(), {"--user", user});
     if (!cwd.empty()) request.argv.insert(request.argv.end(), {"--cwd", cwd});
     request.argv.push_back("--");
     request.argv.insert(request.argv.end(), spec.argv.begin(), spec.argv.end());
-    request.env = buildEnv(spec, Account{user, "/", "/bin/sh"});
+    request.env = {std::string("PATH=") + kHelperPath};
+    request.fd3 = env_fd;
   } else {
     auto account = lookupAccount(user);
     if (!account) return account.error();
@@ -112,6 +148,7 @@ Result<std::unique_ptr<Process>> LocalBackend::start(const SessionSpec& spec,
   }
 
   auto spawned = spawnProcess(request);
+  if (env_fd >= 0) close(env_fd);
   if (!spawned) return spawned.error();
   auto process =
       std::make_unique<LocalProcess>(loop_, reaper_, killer_, observer, exit_drain_ms_);

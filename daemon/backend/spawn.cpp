@@ -99,8 +99,9 @@ Result<SpawnedProcess> spawnProcess(const SpawnRequest& request) {
   if (!request.cwd.empty()) {
     posix_spawn_file_actions_addchdir_np(&state.actions, request.cwd.c_str());
   }
-  // Nothing but 0-2 crosses into the session, whatever a library left open.
-  posix_spawn_file_actions_addclosefrom_np(&state.actions, 3);
+  // Nothing but 0-2 (and fd3) crosses, whatever a library left open.
+  if (request.fd3 >= 0) posix_spawn_file_actions_adddup2(&state.actions, request.fd3, 3);
+  posix_spawn_file_actions_addclosefrom_np(&state.actions, request.fd3 >= 0 ? 4 : 3);
 
   sigset_t all;
   sigfillset(&all);

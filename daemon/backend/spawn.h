@@ -1,7 +1,7 @@
 // spawnProcess: starts one session process with posix_spawn (vfork-style:
 // cheap even from a large daemon, see design.md section 9), in a new session
-// and process group, on a fresh PTY or on three pipes. Only fds 0-2 reach the
-// child. Loop thread; returns within the cost of one vfork+exec.
+// and process group, on a fresh PTY or on three pipes. Only fds 0-2 (and
+// `fd3`, when given) reach the child. Loop thread; returns within the cost of one vfork+exec.
 #pragma once
 
 #include <sys/types.h>
@@ -18,6 +18,9 @@ struct SpawnRequest {
   std::vector<std::string> argv;
   std::vector<std::string> env;     // "NAME=value".
   std::string cwd;
+  // If >= 0: becomes the child's fd 3 (airlock-enter reads the session's
+  // environment from it); the caller keeps and closes its own copy.
+  int fd3 = -1;
   bool tty = false;
   uint16_t rows = 24;
   uint16_t cols = 80;

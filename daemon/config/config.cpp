@@ -86,7 +86,9 @@ Result<void> readLimits(const toml::table& t, Limits& l) {
                               "max_sessions_per_user", "session_buffer_bytes", "default_window",
                               "max_window", "stdin_window", "write_slice_bytes",
                               "max_control_queue_bytes", "kill_grace_ms", "exit_drain_ms",
-                              "shutdown_timeout_ms", "drain_grace_ms"});
+                              "shutdown_timeout_ms", "drain_grace_ms", "watcher_lag_bytes",
+                              "handshake_timeout_ms", "max_connections",
+                              "max_connections_per_principal"});
       !r) {
     return r;
   }
@@ -104,6 +106,10 @@ Result<void> readLimits(const toml::table& t, Limits& l) {
       readUnsigned(t, "limits", "exit_drain_ms", l.exit_drain_ms),
       readUnsigned(t, "limits", "shutdown_timeout_ms", l.shutdown_timeout_ms),
       readUnsigned(t, "limits", "drain_grace_ms", l.drain_grace_ms),
+      readUnsigned(t, "limits", "watcher_lag_bytes", l.watcher_lag_bytes, 1024),
+      readUnsigned(t, "limits", "handshake_timeout_ms", l.handshake_timeout_ms, 100),
+      readUnsigned(t, "limits", "max_connections", l.max_connections, 1),
+      readUnsigned(t, "limits", "max_connections_per_principal", l.max_connections_per_principal, 1),
   };
   for (auto& r : results) {
     if (!r) return r;

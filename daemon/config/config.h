@@ -36,6 +36,16 @@ struct Limits {
   // drain_grace_ms + shutdown_timeout_ms (systemd's TimeoutStopSec must be
   // longer).
   uint32_t drain_grace_ms = 0;
+  // A watcher this far behind a stream (bytes not yet sent to it) is cut
+  // with "too far behind"; it never holds the writer or the recorder back.
+  // At most half of session_buffer_bytes takes effect.
+  size_t watcher_lag_bytes = 128 * 1024;
+  // A connection that has not finished its WebSocket upgrade by then is closed.
+  uint32_t handshake_timeout_ms = 10000;
+  // Connections (upgraded or not) at once; beyond it new ones are closed at
+  // accept. Per principal: upgraded connections of one caller.
+  uint32_t max_connections = 4096;
+  uint32_t max_connections_per_principal = 64;
 };
 
 // A session target declared in the config (the local backend's "tasks").

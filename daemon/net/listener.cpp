@@ -103,8 +103,8 @@ Result<std::unique_ptr<Listener>> Listener::createUnix(uv_loop_t* loop, const st
   if (!made) return made.error();
   auto listener = watch(loop, made->fd, std::move(on_accept));
   if (!listener) {
+    // `watch` closed the fd with the Listener it could not finish.
     unlinkOwnSocket(path, *made);
-    close(made->fd);
     return listener.error();
   }
   (*listener)->unix_path_ = path;
@@ -140,6 +140,7 @@ Result<std::unique_ptr<Listener>> Listener::watch(uv_loop_t* loop, int fd, Accep
                             : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
   }
   self->reserve_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (self->unix_) self->uid_map_ = UidMap::ofThisProcess();
   auto poll = UvHandle<uv_poll_t>::create(
       [&](uv_poll_t* h) { return uv_poll_init(loop, h, fd); }, self.get());
   if (!poll) return Error{"cannot watch the listening socket: " + poll.error().message};
@@ -208,6 +209,11 @@ PeerAddress Listener::describePeer(int fd, const sockaddr_storage& peer) const {
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
     // Unknown callers are nobody in particular: no local identity at all.
     return PeerAddress{"unix:unknown", true, std::nullopt};
+  }
+  if (!uid_map_.contains(cred.uid)) {
+    // In a user namespace (systemd's PrivateUsers=yes) every uid outside it
+    // reads as the overflow uid: that is many users, so none of them.
+    return PeerAddress{"unix:unmapped-uid,pid=" + std::to_string(cred.pid), true, std::nullopt};
   }
   return PeerAddress{"unix:uid=" + std::to_string(cred.uid) + ",pid=" + std::to_string(cred.pid),
                      true, PeerCredentials{cred.uid, cred.gid, cred.pid}};

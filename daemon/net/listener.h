@@ -24,6 +24,7 @@
 #include "airlock/result.h"
 #include "airlock/uv_handle.h"
 #include "loop/timer.h"
+#include "net/uid_map.h"
 
 namespace airlock::net {
 
@@ -90,6 +91,7 @@ class Listener {
   uint64_t last_fd_log_ms_ = 0;
   std::optional<loop::Timer> resume_timer_;
   bool unix_ = false;
+  UidMap uid_map_;                      // Of our user namespace (Unix sockets).
   std::string unix_path_;               // Removed on stop, if still ours.
   dev_t unix_dev_ = 0;
   ino_t unix_ino_ = 0;

@@ -1,5 +1,6 @@
 // listenOnUnixPath: the daemon's Unix-domain listening socket, made safely.
-// The parent directory is created (0755) if missing; an existing file is
+// The parent directory is created (0755) if missing and must belong to root
+// (or airlockd's user) and be writable by nobody else; an existing file is
 // replaced only if it is a socket nobody listens on (a previous airlockd that
 // crashed), never a regular file, and never a live daemon's socket. The
 // socket is mode 0666: any local user may connect, and SO_PEERCRED, not the

@@ -54,7 +54,12 @@ void Session::addConsumer(SessionConsumer& consumer) {
 }
 
 void Session::addWatcher(SessionConsumer& consumer) {
-  consumers_.push_back({&consumer, {logs_[0].tail(), logs_[1].tail()}, true});
+  // It starts at what is buffered, but no further back than it may lag.
+  uint64_t lag = registry_.watcherLagBytes();
+  auto start = [&](const OutputLog& log) {
+    return log.head() - log.tail() > lag ? log.head() - lag : log.tail();
+  };
+  consumers_.push_back({&consumer, {start(logs_[0]), start(logs_[1])}, true});
 }
 
 void Session::removeConsumer(SessionConsumer& consumer) {
@@ -125,7 +130,7 @@ void Session::terminate() {
 std::span<const char> Session::readable(const SessionConsumer& consumer,
                                         backend::OutputStream stream) const {
   const Attached* a = find(consumer);
-  if (a == nullptr) return {};
+  if (a == nullptr || a->cut) return {};
   return logs_[index(stream)].readable(a->cursor[index(stream)]);
 }
 
@@ -144,11 +149,30 @@ bool Session::drainedFor(const SessionConsumer& consumer) const {
 
 void Session::trim(backend::OutputStream stream) {
   OutputLog& log = logs_[index(stream)];
+  size_t i = index(stream);
   uint64_t slowest = log.head();
-  for (const auto& a : consumers_) slowest = std::min(slowest, a.cursor[index(stream)]);
+  // Watchers are lossy: one more than watcherLagBytes behind is cut off
+  // rather than hold the log (and so the process and the recorder) back.
+  std::vector<SessionConsumer*> cut;
+  size_t lag_limit = registry_.watcherLagBytes();
+  for (auto& a : consumers_) {
+    if (a.watcher && log.head() - a.cursor[i] > lag_limit) {
+      if (!a.cut) cut.push_back(a.consumer);
+      a.cut = true;
+    }
+    if (!a.cut) slowest = std::min(slowest, a.cursor[i]);
+  }
   bool was_full = log.used() == log.capacity();
   log.trimTo(slowest);
   if (was_full && log.used() < log.capacity() && process_) process_->resumeOutput();
+  // After the trim: each cut-off detaches, which changes `consumers_`.
+  for (SessionConsumer* c : cut) {
+    if (find(*c) == nullptr) continue;
+    spdlog::info("session {}: a watcher fell more than {} bytes behind and was cut off",
+                 info_.id, lag_limit);
+    c->onCutOff("too far behind: the watcher fell more than " + std::to_string(lag_limit) +
+                " bytes behind the session's output (limits.watcher_lag_bytes)");
+  }
 }
 
 std::span<char> Session::outputSpace(backend::OutputStream stream) {

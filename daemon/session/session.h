@@ -95,6 +95,7 @@ class Session final : public backend::ProcessObserver, public loop::Deferred {
     SessionConsumer* consumer;
     std::array<uint64_t, 2> cursor;
     bool watcher = false;
+    bool cut = false;  // A watcher too far behind, being told (onCutOff).
   };
   Attached* find(const SessionConsumer& consumer);
   const Attached* find(const SessionConsumer& consumer) const;

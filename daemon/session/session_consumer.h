@@ -26,6 +26,9 @@ class SessionConsumer {
   // The session cannot go on (e.g. its recording failed under fail-closed);
   // the consumer must detach. The process is being stopped.
   virtual void onSessionLost(const std::string& /*reason*/) {}
+  // A watcher fell too far behind and is cut off (the session goes on); the
+  // consumer must detach. The default is what a lost session does.
+  virtual void onCutOff(const std::string& reason) { onSessionLost(reason); }
 };
 
 }  // namespace airlock::session

@@ -3,6 +3,7 @@
 // finished (deferred, R10). Owned by the Daemon; loop thread only.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,6 +28,11 @@ class SessionRegistry {
  public:
   SessionRegistry(loop::DeferredDeleter& deleter, const config::Limits& limits);
   BufferPool& buffers() { return buffers_; }
+  // How far a watcher may fall behind before it is cut (limits.watcher_lag_bytes,
+  // at most half a session buffer); read live, so SIGHUP applies it.
+  size_t watcherLagBytes() const {
+    return std::min(limits_.watcher_lag_bytes, limits_.session_buffer_bytes / 2);
+  }
   ~SessionRegistry();
 
   enum class Refusal { kNone, kTooMany, kUnknownTarget, kSpawnFailed };

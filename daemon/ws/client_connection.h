@@ -56,6 +56,7 @@ class ClientConnection final : public loop::Deferred {
   void loseChannel(uint32_t channel, const std::string& reason);
 
   const net::PeerAddress& peer() const { return peer_; }
+  const auth::Principal& principal() const { return principal_; }
 
  private:
   int handleFrame(std::span<const uint8_t> bytes);

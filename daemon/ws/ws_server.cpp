@@ -49,6 +49,10 @@ void onLwsLog(int level, const char* line) {
 }
 
 constexpr int kMaxTeardownSpins = 1000;
+constexpr uint64_t kRefusalLogIntervalMs = 10000;
+constexpr unsigned kHttpTooManyRequests = 429;  // Not in lws 4.1's http_status.
+// Our own reason code, so lws's timeout log names it as ours.
+constexpr auto kHandshakeTimeout = static_cast<pending_timeout>(PENDING_TIMEOUT_USER_REASON_BASE + 1);
 
 
 // The passwd name of a local caller (blocking only as long as NSS is; the
@@ -125,12 +129,32 @@ void WsServer::adopt(int fd, const net::PeerAddress& peer) {
     close(fd);
     return;
   }
-  pending_peers_[fd] = peer;
-  if (lws_adopt_socket_vhost(vhost_, fd) == nullptr) {
-    // lws closes the socket itself when adoption fails.
-    pending_peers_.erase(fd);
-    spdlog::warn("cannot take the connection from {}", peer.text);
+  if (connections_.size() + pending_peers_.size() >= services_.limits.max_connections) {
+    close(fd);
+    ++refused_connections_;
+    uint64_t now = uv_now(loop_);
+    if (last_refusal_log_ms_ == 0 || now - last_refusal_log_ms_ >= kRefusalLogIntervalMs) {
+      spdlog::warn("refused {} connection(s) (the last from {}): {} are open "
+                   "(limits.max_connections)",
+                   refused_connections_, peer.text, services_.limits.max_connections);
+      last_refusal_log_ms_ = now;
+      refused_connections_ = 0;
+    }
+    return;
   }
+  lws* wsi = lws_adopt_socket_vhost(vhost_, fd);
+  if (wsi == nullptr) {
+    // lws closes the socket itself when adoption fails.
+    spdlog::warn("cannot take the connection from {}", peer.text);
+    return;
+  }
+  // No callback of this wsi runs before its first read on the loop.
+  pending_peers_[wsi] = peer;
+  // Until its upgrade completes (lws clears the timeout then). A plain HTTP
+  // request gets the same bound for its headers.
+  // Whole seconds (lws_set_timeout_us is not exported by lws 4.1.6), rounded up.
+  lws_set_timeout(wsi, kHandshakeTimeout,
+                  static_cast<int>((services_.limits.handshake_timeout_ms + 999) / 1000));
 }
 
 void WsServer::shutdownConnections() {
@@ -143,13 +167,12 @@ void WsServer::noticeDraining(const std::string& text) {
 }
 
 int WsServer::onEstablished(lws* wsi, ClientConnection** slot) {
-  int fd = lws_get_socket_fd(wsi);
   net::PeerAddress peer{"unknown", false, std::nullopt};
-  if (auto it = pending_peers_.find(fd); it != pending_peers_.end()) {
+  if (auto it = pending_peers_.find(wsi); it != pending_peers_.end()) {
     peer = it->second;
     pending_peers_.erase(it);
   }
-  auto it = pending_principals_.find(fd);
+  auto it = pending_principals_.find(wsi);
   if (it == pending_principals_.end()) {
     spdlog::error("refused a WebSocket from {} that was never authenticated", peer.text);
     return -1;  // Fail closed: cannot happen unless lws skipped CONFIRM_UPGRADE.
@@ -170,10 +193,9 @@ void WsServer::onClosed(ClientConnection** slot) {
 }
 
 int WsServer::onConfirmUpgrade(lws* wsi) {
-  int fd = lws_get_socket_fd(wsi);
-  pending_principals_.erase(fd);
+  pending_principals_.erase(wsi);
   net::PeerAddress peer{"unknown", false, std::nullopt};
-  if (auto it = pending_peers_.find(fd); it != pending_peers_.end()) peer = it->second;
+  if (auto it = pending_peers_.find(wsi); it != pending_peers_.end()) peer = it->second;
   bool too_long = false;
   auth::UpgradeHeaders headers{copyHeader(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, too_long),
                                copyHeader(wsi, WSI_TOKEN_HTTP_COOKIE, too_long),
@@ -193,7 +215,13 @@ int WsServer::onConfirmUpgrade(lws* wsi) {
     return refuseUpgrade(wsi, peer, HTTP_STATUS_UNAUTHORIZED, "unauthenticated",
                          principal.error().message);
   }
-  pending_principals_[fd] = std::move(*principal);
+  if (size_t open = connectionsOf(principal->uid);
+      principal->authenticated && open >= services_.limits.max_connections_per_principal) {
+    return refuseUpgrade(wsi, peer, kHttpTooManyRequests, "deny",
+                         principal->uid + " already has " + std::to_string(open) +
+                             " connections (limits.max_connections_per_principal)");
+  }
+  pending_principals_[wsi] = std::move(*principal);
   return 0;
 }
 
@@ -211,6 +239,13 @@ Result<auth::Principal> WsServer::principalOf(const net::PeerAddress& peer,
   return auth::Principal::anonymous();
 }
 
+size_t WsServer::connectionsOf(const std::string& uid) const {
+  size_t n = 0;
+  for (const ClientConnection* c : connections_) n += c->principal().uid == uid;
+  for (const auto& [wsi, p] : pending_principals_) n += p.uid == uid;
+  return n;
+}
+
 int WsServer::refuseUpgrade(lws* wsi, const net::PeerAddress& peer, unsigned status,
                             const std::string& verdict, const std::string& why) {
   if (services_.metrics != nullptr) services_.metrics->decision(verdict);
@@ -220,7 +255,10 @@ int WsServer::refuseUpgrade(lws* wsi, const net::PeerAddress& peer, unsigned sta
     services_.auth->audit().record(
         auth::AuditEvent{"decision", "", "connect", "", "", verdict, why, "", peer.text});
   }
-  std::string body = (status == HTTP_STATUS_FORBIDDEN ? "forbidden: " : verdict + ": ") + why;
+  std::string body = (status == HTTP_STATUS_FORBIDDEN           ? "forbidden: "
+                      : status == kHttpTooManyRequests ? "too many connections: "
+                                                                : verdict + ": ") +
+                     why;
   if (lws_return_http_status(wsi, status, body.c_str())) return -1;
   return 1;
 }
@@ -288,8 +326,9 @@ int WsServer::onLwsHttp(lws* wsi, lws_callback_reasons reason, void* user, void*
     case LWS_CALLBACK_WSI_DESTROY: {
       // A socket that never became a WebSocket.
       if (WsServer* server = serverOf(wsi)) {
-        server->pending_peers_.erase(lws_get_socket_fd(wsi));
-        server->pending_principals_.erase(lws_get_socket_fd(wsi));
+        // By wsi: its fd may already be closed (and reused) here.
+        server->pending_peers_.erase(wsi);
+        server->pending_principals_.erase(wsi);
         server->http_responses_.erase(wsi);
       }
       return 0;
@@ -312,6 +351,13 @@ int WsServer::onLwsAirlock(lws* wsi, lws_callback_reasons reason, void* user, vo
       return *slot ? (*slot)->onWritable() : -1;
     case LWS_CALLBACK_CLOSED:
       server->onClosed(slot);
+      return 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+      // An upgrade that failed after it was confirmed ends here, not in http.
+      if (server != nullptr) {
+        server->pending_peers_.erase(wsi);
+        server->pending_principals_.erase(wsi);
+      }
       return 0;
     default:
       return 0;

@@ -3,7 +3,10 @@
 // `adopt`. Plain HTTP GETs go to `services.http` (/metrics, /healthz), else
 // 404. WebSocket upgrades must ask for the airlock.v1 subprotocol; one that
 // carries an Origin not in auth.allowed_origins gets 403; then the caller is
-// identified (principalOf) or gets 401, before the upgrade.
+// identified (principalOf) or gets 401, before the upgrade; one caller over
+// limits.max_connections_per_principal gets 429. Past limits.max_connections
+// a new socket is closed at once; an upgrade not done within
+// limits.handshake_timeout_ms is closed (slowloris).
 // Owned by the Daemon; loop thread only.
 #pragma once
 
@@ -54,6 +57,8 @@ class WsServer {
   // by SO_PEERCRED, else (TCP, --insecure-no-auth) anonymous.
   Result<auth::Principal> principalOf(const net::PeerAddress& peer,
                                       const auth::UpgradeHeaders& headers);
+  // Upgraded and upgrading connections of `uid`.
+  size_t connectionsOf(const std::string& uid) const;
   // Answers the upgrade with `status` and audits why; returns 1 (answered).
   int refuseUpgrade(lws* wsi, const net::PeerAddress& peer, unsigned status,
                     const std::string& verdict, const std::string& why);
@@ -76,9 +81,14 @@ class WsServer {
   lws_vhost* vhost_ = nullptr;
   std::unique_ptr<lws_protocols[]> protocols_;
   std::set<ClientConnection*> connections_;
-  std::unordered_map<int, net::PeerAddress> pending_peers_;  // By fd, until ESTABLISHED.
-  std::unordered_map<int, auth::Principal> pending_principals_;  // By fd, authenticated upgrades.
+  // Sockets not yet upgraded (they count toward limits.max_connections) and
+  // the callers of upgrades being confirmed; dropped at ESTABLISHED or
+  // WSI_DESTROY.
+  std::unordered_map<lws*, net::PeerAddress> pending_peers_;
+  std::unordered_map<lws*, auth::Principal> pending_principals_;
   std::unordered_map<lws*, PendingHttp> http_responses_;  // Bodies being written.
+  uint64_t refused_connections_ = 0;   // Over limits.max_connections since the last log line.
+  uint64_t last_refusal_log_ms_ = 0;
 };
 
 }  // namespace airlock::ws

@@ -105,6 +105,38 @@ TEST_F(LocalAccessTest, AnotherUserRunsOnlyAsItself) {
   EXPECT_NE(can.out.find("deny"), std::string::npos) << can.out << can.err;
 }
 
+// Inside a declared target the caller's host name means nothing (the
+// target's passwd could say uid 0): only a policy grant lets it in.
+TEST_F(LocalAccessTest, AnotherUserMayNotEnterADeclaredTarget) {
+  if (!canRunAsNobody()) GTEST_SKIP() << "needs root, setpriv and a world-searchable /";
+  std::string config = dir_ + "/airlockd.toml";
+  std::ofstream(config) << "[[target]]\nid = \"web-1\"\nuser = \"nobody\"\n";
+  DaemonProcess daemon({"--listen", url(), "--config", config});
+  auto r = asNobody({"exec", "web-1", "--", "id", "-u"});
+  EXPECT_EQ(r.exitCode(), 125);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("may run sessions only on the target 'host'"), std::string::npos) << r.err;
+  auto root = asRoot({"exec", "web-1", "--", "id", "-u"});
+  EXPECT_EQ(root.exitCode(), 0) << root.err;
+  EXPECT_EQ(root.out, "65534\n");
+}
+
+TEST_F(LocalAccessTest, ASocketDirectoryOthersCouldChangeIsRefused) {
+  chmod(dir_.c_str(), 0777);
+  auto open_dir = runCommand({daemonPath(), "--listen", url()}, {}, 10s);
+  chmod(dir_.c_str(), 0755);
+  EXPECT_EQ(open_dir.exitCode(), 69);
+  EXPECT_NE(open_dir.err.find(dir_ + " is writable by other users"), std::string::npos)
+      << open_dir.err;
+  std::string theirs = dir_ + "/theirs";
+  mkdir(theirs.c_str(), 0755);
+  chown(theirs.c_str(), 65534, 65534);
+  auto their_dir = runCommand({daemonPath(), "--listen", "unix:" + theirs + "/s.sock"}, {}, 10s);
+  EXPECT_EQ(their_dir.exitCode(), 69);
+  EXPECT_NE(their_dir.err.find("belongs to uid 65534"), std::string::npos) << their_dir.err;
+  EXPECT_NE(access((theirs + "/s.sock").c_str(), F_OK), 0);
+}
+
 TEST_F(LocalAccessTest, ListShowsEachLocalUserOnlyWhatItMayWatch) {
   if (!canRunAsNobody()) GTEST_SKIP() << "needs root, setpriv and a world-searchable /";
   DaemonProcess daemon({"--listen", url()});

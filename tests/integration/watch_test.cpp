@@ -90,6 +90,43 @@ TEST_F(WatchTest, WatcherCannotTypeAndTheSessionGoesOn) {
   EXPECT_EQ(run.exit->exit_code(), 0);
 }
 
+// A watcher that never gives credit back is cut off ("too far behind") once
+// it lags limits.watcher_lag_bytes; the writer gets every byte regardless.
+// Before watchers were lossy, it froze the session (and its recorder).
+TEST_F(WatchTest, AStalledWatcherIsCutOffAndNeverHoldsTheWriter) {
+  constexpr size_t kBytes = 20 * 1000 * 1000;
+  SessionClient owner(daemon_.url());
+  ChannelRecord& run = owner.open(
+      makeOpen({"sh", "-c", waitForFile(go_, "head -c " + std::to_string(kBytes) + " /dev/zero")}));
+  size_t owner_bytes = 0;
+  run.sink = [&](std::span<const uint8_t> d) { owner_bytes += d.size(); };
+  ASSERT_TRUE(owner.run([&] { return run.opened.has_value(); }, 10s));
+
+  SessionClient watcher(daemon_.url());
+  v1::Open open = watchOpen(run.opened->session_id());
+  open.set_window(4096);
+  ChannelRecord& seen = watcher.open(open);
+  seen.hold_output = true;
+  ASSERT_TRUE(watcher.run([&] { return seen.opened.has_value() || seen.done(); }, 10s));
+  ASSERT_TRUE(seen.opened.has_value()) << (seen.error ? seen.error->message : "");
+
+  ASSERT_EQ(runCommand({"/usr/bin/touch", go_}).exitCode(), 0);
+  // Both loops turn: the watcher's connection reads (and holds) what it gets.
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!run.done() && std::chrono::steady_clock::now() < deadline) {
+    owner.run([&] { return run.done(); }, 50ms);
+    watcher.run([&] { return seen.done(); }, 1ms);
+  }
+  ASSERT_TRUE(run.exit.has_value()) << "the writer stalled at " << owner_bytes << " bytes";
+  EXPECT_EQ(run.exit->exit_code(), 0);
+  EXPECT_EQ(owner_bytes, kBytes);
+  ASSERT_TRUE(watcher.run([&] { return seen.done(); }, 10s));
+  ASSERT_TRUE(seen.error.has_value());
+  EXPECT_EQ(seen.error->code, v1::SESSION_LOST);
+  EXPECT_NE(seen.error->message.find("too far behind"), std::string::npos) << seen.error->message;
+  EXPECT_LE(seen.received, 4096u);
+}
+
 TEST_F(WatchTest, WatchersDoNotKeepASessionAlive) {
   SessionClient owner(daemon_.url());
   uint32_t owner_channel = 0;

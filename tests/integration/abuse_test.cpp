@@ -1,0 +1,183 @@
+// Hostile peers against a live airlockd: slow handshakes, connection floods,
+// one caller hogging connections, file descriptor exhaustion. After each the
+// daemon is alive and a normal session still works. Raw sockets on
+// 127.0.0.1, the real CLI, bounded loops.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "command.h"
+#include "daemon_process.h"
+#include "session_client.h"
+
+namespace airlock::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+uint16_t portOf(const std::string& url) {
+  return static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+}
+
+int connectTo(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// True once the peer closed `fd` (read returns 0 or an error) within `limit`.
+bool closedWithin(int fd, std::chrono::milliseconds limit) {
+  auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 50) > 0) {
+      char buf[512];
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) return true;
+    }
+  }
+  return false;
+}
+
+bool sessionWorks(const DaemonProcess& daemon) {
+  auto r = runCommand({clientPath(), "--url", daemon.url(), "exec", "host", "--", "echo", "ok"},
+                      {}, 20s);
+  return r.exitCode() == 0 && r.out == "ok\n";
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Headers trickled one byte at a time never finish an upgrade: the
+// connection is closed at limits.handshake_timeout_ms.
+TEST(AbuseTest, ASlowHandshakeIsClosedAtTheHandshakeTimeout) {
+  DaemonProcess daemon({"-o", "limits.handshake_timeout_ms=1000"});
+  int fd = connectTo(portOf(daemon.url()));
+  ASSERT_GE(fd, 0);
+  std::string start = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  ASSERT_EQ(write(fd, start.data(), start.size()), static_cast<ssize_t>(start.size()));
+  auto began = Clock::now();
+  bool closed = false;
+  for (int i = 0; i < 40 && !closed; ++i) {  // At most 8 s of trickling.
+    if (write(fd, "a", 1) != 1) break;
+    closed = closedWithin(fd, 200ms);
+  }
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began);
+  close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_LT(took, 3500ms) << "closed after " << took.count() << " ms";
+  // A silent connection too.
+  int silent = connectTo(portOf(daemon.url()));
+  EXPECT_TRUE(closedWithin(silent, 3500ms));
+  close(silent);
+  EXPECT_TRUE(sessionWorks(daemon));
+}
+
+// Past limits.max_connections a new connection is closed at once, with one
+// log line per 10 s however many there are; the open ones are unaffected.
+TEST(AbuseTest, ConnectionsPastMaxConnectionsAreClosedAtOnce) {
+  DaemonProcess daemon({"-o", "limits.max_connections=8", "-o", "limits.handshake_timeout_ms=20000"});
+  uint16_t port = portOf(daemon.url());
+  std::vector<int> held;
+  for (int i = 0; i < 8; ++i) held.push_back(connectTo(port));
+  std::this_thread::sleep_for(200ms);  // Accepted by now.
+  for (int i = 0; i < 50; ++i) {
+    int extra = connectTo(port);
+    ASSERT_GE(extra, 0);
+    EXPECT_TRUE(closedWithin(extra, 2000ms)) << "connection " << i << " past the limit stayed open";
+    close(extra);
+  }
+  EXPECT_EQ(count(daemon.stderrText(), "(limits.max_connections)"), 1u) << daemon.stderrText();
+  for (int fd : held) close(fd);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(sessionWorks(daemon)) << daemon.stderrText();
+}
+
+// One caller cannot take every connection: its upgrade past
+// limits.max_connections_per_principal gets 429, others still get in.
+TEST(AbuseTest, OneCallerIsHeldToItsConnectionLimit) {
+  char tmpl[] = "/tmp/airlock-abuse-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string url = "unix:" + dir + "/airlockd.sock";
+  {
+    DaemonProcess daemon({"--listen", url, "-o", "limits.max_connections_per_principal=3"});
+    std::vector<std::unique_ptr<SessionClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+      clients.push_back(std::make_unique<SessionClient>(url));
+      ChannelRecord& r = clients.back()->open(makeOpen({"true"}));
+      ASSERT_TRUE(clients.back()->run([&] { return r.done(); }, 10s)) << i;
+      EXPECT_TRUE(r.exit.has_value()) << i;
+    }
+    SessionClient fourth(url);
+    ChannelRecord& refused = fourth.open(makeOpen({"true"}));
+    fourth.run([&] { return refused.done() || fourth.closed(); }, 10s);
+    EXPECT_FALSE(refused.exit.has_value());
+    EXPECT_TRUE(fourth.closed());
+    EXPECT_NE(daemon.stderrText().find(
+                  "unix:root already has 3 connections (limits.max_connections_per_principal)"),
+              std::string::npos)
+        << daemon.stderrText();
+    clients.pop_back();
+    std::this_thread::sleep_for(200ms);
+    SessionClient again(url);
+    ChannelRecord& r = again.open(makeOpen({"true"}));
+    ASSERT_TRUE(again.run([&] { return r.done(); }, 10s));
+    EXPECT_TRUE(r.exit.has_value());
+  }
+  rmdir(dir.c_str());
+}
+
+// With its file descriptors used up, accept() fails with EMFILE: the daemon
+// sheds the waiting connections instead of spinning on them, logs that once
+// per 10 s, and serves again when descriptors free up.
+TEST(AbuseTest, RunningOutOfFileDescriptorsIsSurvived) {
+  auto daemon = std::make_unique<DaemonProcess>(
+      std::vector<std::string>{"-o", "limits.handshake_timeout_ms=30000"});
+  rlimit low{64, 64};
+  ASSERT_EQ(prlimit(daemon->pid(), RLIMIT_NOFILE, &low, nullptr), 0);
+  uint16_t port = portOf(daemon->url());
+  std::vector<int> flood;
+  for (int i = 0; i < 200; ++i) {
+    int fd = connectTo(port);
+    if (fd >= 0) flood.push_back(fd);
+  }
+  std::this_thread::sleep_for(1s);
+  // Not spinning: the daemon used well under a second of CPU for it.
+  std::ifstream stat("/proc/" + std::to_string(daemon->pid()) + "/stat");
+  std::string field;
+  for (int i = 0; i < 13 && stat >> field; ++i) {
+  }
+  long utime = 0, stime = 0;
+  stat >> utime >> stime;
+  EXPECT_LT(utime + stime, sysconf(_SC_CLK_TCK)) << "cpu ticks " << utime + stime;
+  std::string log = daemon->stderrText();
+  EXPECT_GE(count(log, "out of file descriptors"), 1u) << log;
+  EXPECT_LE(count(log, "out of file descriptors"), 2u) << log;
+  for (int fd : flood) close(fd);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(sessionWorks(*daemon)) << daemon->stderrText();
+}
+
+}  // namespace
+}  // namespace airlock::testing
