@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -56,6 +57,70 @@ bool closedWithin(int fd, std::chrono::milliseconds limit) {
   }
   return false;
 }
+
+// A raw WebSocket on 127.0.0.1: the upgrade by hand, then frames exactly as
+// a test builds them (masked, as a client must).
+class RawWebSocket {
+ public:
+  explicit RawWebSocket(uint16_t port) : fd_(connectTo(port)) {
+    std::string request =
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Protocol: airlock.v1\r\n\r\n";
+    if (fd_ < 0 || write(fd_, request.data(), request.size()) != static_cast<ssize_t>(request.size())) return;
+    std::string reply;
+    auto deadline = Clock::now() + 5s;
+    while (reply.find("\r\n\r\n") == std::string::npos && Clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      char c;
+      if (read(fd_, &c, 1) != 1) break;
+      reply.push_back(c);
+    }
+    upgraded_ = reply.rfind("HTTP/1.1 101", 0) == 0;
+  }
+  ~RawWebSocket() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool upgraded() const { return upgraded_; }
+  int fd() const { return fd_; }
+  // One frame header (FIN as given, binary or continuation) declaring
+  // `length` bytes, then `payload` (which may be shorter: the rest is
+  // never sent). False once the daemon stopped reading.
+  bool send(bool fin, uint8_t opcode, uint64_t length, const std::string& payload) {
+    std::string frame;
+    frame.push_back(static_cast<char>((fin ? 0x80 : 0) | opcode));
+    if (length < 126) {
+      frame.push_back(static_cast<char>(0x80 | length));
+    } else if (length <= 0xffff) {
+      frame.push_back(static_cast<char>(0x80 | 126));
+      frame.push_back(static_cast<char>(length >> 8));
+      frame.push_back(static_cast<char>(length));
+    } else {
+      frame.push_back(static_cast<char>(0x80 | 127));
+      for (int shift = 56; shift >= 0; shift -= 8) frame.push_back(static_cast<char>(length >> shift));
+    }
+    frame.append("\0\0\0\0", 4);  // Mask key 0: the payload goes as it is.
+    frame += payload;
+    return writeAll(frame);
+  }
+  bool writeAll(const std::string& bytes) {
+    size_t sent = 0;
+    auto deadline = Clock::now() + 5s;
+    while (sent < bytes.size() && Clock::now() < deadline) {
+      pollfd p{fd_, POLLOUT, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<size_t>(n);
+    }
+    return sent == bytes.size();
+  }
+
+ private:
+  int fd_;
+  bool upgraded_ = false;
+};
 
 bool sessionWorks(const DaemonProcess& daemon) {
   auto r = runCommand({clientPath(), "--url", daemon.url(), "exec", "host", "--", "echo", "ok"},
@@ -177,6 +242,80 @@ TEST(AbuseTest, RunningOutOfFileDescriptorsIsSurvived) {
   for (int fd : flood) close(fd);
   std::this_thread::sleep_for(500ms);
   EXPECT_TRUE(sessionWorks(*daemon)) << daemon->stderrText();
+}
+
+// A frame that declares 16 GiB is cut off at limits.max_frame_bytes (1 MiB)
+// while it arrives: the daemon never buffers more, and goes on serving.
+TEST(AbuseTest, AFrameDeclaring16GiBIsRefusedAsItArrives) {
+  DaemonProcess daemon;
+  long rss_before = daemon.rssKiB();
+  RawWebSocket ws(portOf(daemon.url()));
+  ASSERT_TRUE(ws.upgraded());
+  std::string chunk(256 * 1024, 'x');
+  bool still_reading = ws.send(false, 0x2, uint64_t{16} << 30, chunk);
+  for (int i = 0; i < 64 && still_reading; ++i) still_reading = ws.writeAll(chunk);  // 16 MiB at most.
+  EXPECT_TRUE(closedWithin(ws.fd(), 5000ms));
+  EXPECT_LT(daemon.rssKiB() - rss_before, 16 * 1024) << "RSS grew by KiB";
+  EXPECT_NE(daemon.stderrText().find("frame larger than 1048576 bytes"), std::string::npos);
+  EXPECT_TRUE(sessionWorks(daemon));
+}
+
+// Continuation fragments that never end add up to one message: past
+// limits.max_frame_bytes it is FRAME_TOO_LARGE.
+TEST(AbuseTest, EndlessFragmentsAreCutOffAtTheFrameLimit) {
+  DaemonProcess daemon;
+  RawWebSocket ws(portOf(daemon.url()));
+  ASSERT_TRUE(ws.upgraded());
+  std::string fragment(64 * 1024, 'f');
+  bool open = ws.send(false, 0x2, fragment.size(), fragment);
+  for (int i = 0; i < 1000 && open; ++i) open = ws.send(false, 0x0, fragment.size(), fragment);
+  EXPECT_TRUE(closedWithin(ws.fd(), 5000ms));
+  EXPECT_TRUE(sessionWorks(daemon));
+}
+
+// Random bytes as binary messages: each connection is ended with an error,
+// none takes the daemon down.
+TEST(AbuseTest, RandomFramesEndOnlyTheirConnection) {
+  DaemonProcess daemon;
+  uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245 + 12345; };
+  for (int c = 0; c < 20; ++c) {
+    RawWebSocket ws(portOf(daemon.url()));
+    ASSERT_TRUE(ws.upgraded()) << c;
+    for (int m = 0; m < 50; ++m) {
+      std::string junk(next() % 300, '\0');
+      for (char& b : junk) b = static_cast<char>(next() >> 24);
+      if (!ws.send(true, 0x2, junk.size(), junk)) break;
+    }
+    EXPECT_TRUE(closedWithin(ws.fd(), 5000ms)) << c;
+  }
+  EXPECT_EQ(kill(daemon.pid(), 0), 0);
+  EXPECT_TRUE(sessionWorks(daemon));
+}
+
+// 5000 OPENs on one connection: each gets its answer (here UNKNOWN_TARGET,
+// or TOO_MANY_CHANNELS beyond the channel limit), memory stays bounded.
+TEST(AbuseTest, FiveThousandOpensOnOneConnection) {
+  DaemonProcess daemon;
+  long rss_before = daemon.rssKiB();
+  SessionClient client(daemon.url());
+  size_t unknown = 0;
+  // In rounds of 250: the client library itself bounds what it queues.
+  for (int round = 0; round < 20; ++round) {
+    std::vector<ChannelRecord*> records;
+    for (int i = 0; i < 250; ++i) records.push_back(&client.open(makeOpen({"true"}, false, "nowhere")));
+    auto answered = [&] {
+      for (ChannelRecord* r : records) {
+        if (!r->done()) return false;
+      }
+      return true;
+    };
+    ASSERT_TRUE(client.run(answered, 20s)) << "round " << round;
+    for (ChannelRecord* r : records) unknown += r->error && r->error->code == v1::UNKNOWN_TARGET;
+  }
+  EXPECT_EQ(unknown, 5000u);
+  EXPECT_LT(daemon.rssKiB() - rss_before, 32 * 1024) << "RSS grew by KiB";
+  EXPECT_TRUE(sessionWorks(daemon));
 }
 
 }  // namespace
