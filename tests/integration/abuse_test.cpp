@@ -122,6 +122,25 @@ class RawWebSocket {
   bool upgraded_ = false;
 };
 
+// How much a daemon's RSS may grow in a test: under AddressSanitizer freed
+// memory sits in its quarantine (256 MiB by default) before it is reused.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kRssSlackKiB = 320 * 1024;
+#else
+constexpr long kRssSlackKiB = 0;
+#endif
+
+// CPU time (user + system) of `pid` so far, in clock ticks.
+long cpuTicks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string field;
+  for (int i = 0; i < 13 && stat >> field; ++i) {
+  }
+  long utime = 0, stime = 0;
+  stat >> utime >> stime;
+  return utime + stime;
+}
+
 bool sessionWorks(const DaemonProcess& daemon) {
   auto r = runCommand({clientPath(), "--url", daemon.url(), "exec", "host", "--", "echo", "ok"},
                       {}, 20s);
@@ -222,20 +241,17 @@ TEST(AbuseTest, RunningOutOfFileDescriptorsIsSurvived) {
   rlimit low{64, 64};
   ASSERT_EQ(prlimit(daemon->pid(), RLIMIT_NOFILE, &low, nullptr), 0);
   uint16_t port = portOf(daemon->url());
+  long ticks_before = cpuTicks(daemon->pid());
   std::vector<int> flood;
   for (int i = 0; i < 200; ++i) {
     int fd = connectTo(port);
     if (fd >= 0) flood.push_back(fd);
   }
   std::this_thread::sleep_for(1s);
-  // Not spinning: the daemon used well under a second of CPU for it.
-  std::ifstream stat("/proc/" + std::to_string(daemon->pid()) + "/stat");
-  std::string field;
-  for (int i = 0; i < 13 && stat >> field; ++i) {
-  }
-  long utime = 0, stime = 0;
-  stat >> utime >> stime;
-  EXPECT_LT(utime + stime, sysconf(_SC_CLK_TCK)) << "cpu ticks " << utime + stime;
+  // Not spinning: well under a second of CPU for the flood and the second
+  // after it (the old accept loop spun at 93%).
+  long ticks = cpuTicks(daemon->pid()) - ticks_before;
+  EXPECT_LT(ticks, sysconf(_SC_CLK_TCK) / 2) << "cpu ticks " << ticks;
   std::string log = daemon->stderrText();
   EXPECT_GE(count(log, "out of file descriptors"), 1u) << log;
   EXPECT_LE(count(log, "out of file descriptors"), 2u) << log;
@@ -255,7 +271,7 @@ TEST(AbuseTest, AFrameDeclaring16GiBIsRefusedAsItArrives) {
   bool still_reading = ws.send(false, 0x2, uint64_t{16} << 30, chunk);
   for (int i = 0; i < 64 && still_reading; ++i) still_reading = ws.writeAll(chunk);  // 16 MiB at most.
   EXPECT_TRUE(closedWithin(ws.fd(), 5000ms));
-  EXPECT_LT(daemon.rssKiB() - rss_before, 16 * 1024) << "RSS grew by KiB";
+  EXPECT_LT(daemon.rssKiB() - rss_before, 16 * 1024 + kRssSlackKiB) << "RSS grew by KiB";
   EXPECT_NE(daemon.stderrText().find("frame larger than 1048576 bytes"), std::string::npos);
   EXPECT_TRUE(sessionWorks(daemon));
 }
@@ -314,7 +330,7 @@ TEST(AbuseTest, FiveThousandOpensOnOneConnection) {
     for (ChannelRecord* r : records) unknown += r->error && r->error->code == v1::UNKNOWN_TARGET;
   }
   EXPECT_EQ(unknown, 5000u);
-  EXPECT_LT(daemon.rssKiB() - rss_before, 32 * 1024) << "RSS grew by KiB";
+  EXPECT_LT(daemon.rssKiB() - rss_before, 32 * 1024 + kRssSlackKiB) << "RSS grew by KiB";
   EXPECT_TRUE(sessionWorks(daemon));
 }
 
