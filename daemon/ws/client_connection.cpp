@@ -4,6 +4,7 @@
 #include "auth/auth_service.h"
 #include "auth/local_access.h"
 
+#include <sys/socket.h>
 #include <uv.h>
 
 #include <cstring>
@@ -19,6 +20,8 @@ constexpr size_t kListedArgvBytes = 1024;
 constexpr size_t kSessionsFrameSlack = 32;
 // LISTs being decided at once on one connection; more is a misbehaving peer.
 constexpr uint32_t kMaxListsPending = 4;
+// Input a closing connection reads and drops at most (see onWritable).
+constexpr size_t kMaxDiscardedBytes = 1 << 20;
 
 // `argv` as far as it fits in `budget` bytes; true if something was left out.
 bool listArgv(const std::vector<std::string>& argv, size_t budget, v1::SessionInfo& out) {
@@ -727,12 +730,34 @@ int ClientConnection::onWritable() {
     if (produced.frame_bytes > 0 && writeFrame(produced.frame_bytes) < 0) return -1;
   }
   if (closing_ && control_.empty()) {
+    // Only once everything written has left: closing with a write still
+    // buffered by lws drops it (the last ERRORs before a shutdown were lost
+    // that way under load).
+    if (lws_partial_buffered(wsi_) || lws_send_pipe_choked(wsi_)) {
+      requestWrite();
+      return 0;
+    }
+    // Closing a TCP socket with unread input makes the kernel send RST, and
+    // the peer's kernel then drops what we sent last (the ERRORs and the
+    // close frame). Whatever the peer sent is of no use now: drop it first.
+    discardUnreadInput();
     lws_close_reason(wsi_, close_status_, reinterpret_cast<unsigned char*>(close_reason_.data()),
                      close_reason_.size());
     return -1;
   }
   if (!control_.empty() || !ready_.empty()) requestWrite();
   return 0;
+}
+
+void ClientConnection::discardUnreadInput() {
+  int fd = lws_get_socket_fd(wsi_);
+  if (fd < 0) return;
+  char sink[16 * 1024];
+  for (size_t total = 0; total < kMaxDiscardedBytes;) {
+    ssize_t n = recv(fd, sink, sizeof sink, MSG_DONTWAIT);
+    if (n <= 0) return;
+    total += static_cast<size_t>(n);
+  }
 }
 
 void ClientConnection::onClosed() {

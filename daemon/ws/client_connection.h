@@ -120,6 +120,9 @@ class ClientConnection final : public loop::Deferred {
   void queueControl(std::string frame);
   void requestWrite();
   int writeFrame(size_t len);  // The frame is at tx_ + LWS_PRE.
+  // Reads and drops what the peer sent that nobody read yet (bounded), so
+  // that our close is a FIN, not a RST that loses our last frames.
+  void discardUnreadInput();
 
   lws* wsi_;
   ConnectionServices& services_;

@@ -91,12 +91,13 @@ TEST(DaemonLifecycleTest, SigtermEndsSessionsWithAMessageAndExitsCleanly) {
   kill(daemon.pid(), SIGTERM);
   ASSERT_TRUE(client.run([&] { return pty.done() && pipe.done() && client.closed(); }, 20s));
   ASSERT_TRUE(pty.error.has_value());
-  EXPECT_EQ(pty.error->code, v1::SHUTTING_DOWN);
+  EXPECT_EQ(pty.error->code, v1::SHUTTING_DOWN) << pty.error->message;
   EXPECT_NE(pty.error->message.find("shutting down"), std::string::npos);
   ASSERT_TRUE(pipe.error.has_value());
   EXPECT_EQ(pipe.error->code, v1::SHUTTING_DOWN);
   int status = daemon.stop(0);  // Already stopping; just wait.
-  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_TRUE(WIFEXITED(status)) << daemon.stderrText();
+  if (HasFailure()) ADD_FAILURE() << daemon.stderrText();
   EXPECT_EQ(WEXITSTATUS(status), 0);  // Includes uv_loop_close() == 0.
   EXPECT_TRUE(processesRunning(a).empty());
   EXPECT_TRUE(processesRunning(b).empty());  // Ignored SIGHUP, got SIGKILL.
