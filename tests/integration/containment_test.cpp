@@ -18,6 +18,7 @@
 #include "command.h"
 #include "daemon_process.h"
 #include "listening_process.h"
+#include "test_files.h"
 
 extern char** environ;
 
@@ -41,15 +42,9 @@ class ContainmentTest : public ::testing::Test {
         access("/usr/bin/setpriv", X_OK) != 0) {
       GTEST_SKIP() << "needs root, setpriv and a world-searchable /";
     }
-    char tmpl[] = "/tmp/airlock-contain-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    chmod(dir_.c_str(), 0755);
+    dir_ = openDirWithCopies("airlock-contain", {clientPath(), AIRLOCK_TEST_LOAD_PROBE}).string();
     cli_ = dir_ + "/airlock";
     probe_ = dir_ + "/load_probe.so";
-    std::filesystem::copy_file(clientPath(), cli_);
-    std::filesystem::copy_file(AIRLOCK_TEST_LOAD_PROBE, probe_);
-    chmod(cli_.c_str(), 0755);
-    chmod(probe_.c_str(), 0755);
     // Written by processes of any uid.
     probe_out_ = dir_ + "/probe-out";
     std::ofstream(probe_out_).flush();

@@ -15,6 +15,7 @@
 #include "command.h"
 #include "daemon_process.h"
 #include "session_client.h"
+#include "test_files.h"
 
 namespace airlock::testing {
 namespace {
@@ -28,13 +29,9 @@ constexpr const char* kNobody = "65534";
 class LocalAccessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/airlock-local-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    chmod(dir_.c_str(), 0755);
+    dir_ = openDirWithCopies("airlock-local", {clientPath()}).string();
     socket_ = dir_ + "/airlockd.sock";
     cli_ = dir_ + "/airlock";
-    std::filesystem::copy_file(clientPath(), cli_);
-    chmod(cli_.c_str(), 0755);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

@@ -1,5 +1,6 @@
 #include "test_files.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -35,6 +36,19 @@ std::filesystem::path testDir(const std::string& prefix) {
              (prefix + "-" + std::to_string(getpid()) + "-" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::filesystem::path openDirWithCopies(const std::string& prefix,
+                                        const std::vector<std::filesystem::path>& executables) {
+  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+  std::filesystem::path dir = mkdtemp(tmpl.data());
+  chmod(dir.c_str(), 0755);
+  for (const auto& source : executables) {
+    std::filesystem::path copy = dir / source.filename();
+    std::filesystem::copy_file(source, copy);
+    chmod(copy.c_str(), 0755);
+  }
   return dir;
 }
 
